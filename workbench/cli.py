@@ -1,0 +1,521 @@
+"""The ``workbench`` command line: a stable contract over the core (documented in the README).
+
+Errors: exit status 2 and one line ``error: …`` on stderr, the project file unchanged. ``--json`` gives machine
+output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .errors import WorkbenchError
+from .importers import DEFAULT_MAX_MB
+
+Handler = Callable[[argparse.Namespace], int | None]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as one ``error:`` line with exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"error: {message} (see: {self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+def default_coder() -> str:
+    """The coder when none is given: ``$WORKBENCH_CODER``, else the login name."""
+    name = os.environ.get("WORKBENCH_CODER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "coder"
+
+
+def _out(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _print_json(value: Any) -> None:
+    _out(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
+    """A plain aligned text table."""
+    cells = [[str(h) for h in header]] + [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def _open(args: argparse.Namespace):
+    from .store import open_project
+
+    return open_project(args.project)
+
+
+# ------------------------------------------------------------------------------------------------- commands
+def cmd_init(args: argparse.Namespace) -> None:
+    from .store import create_project
+
+    create_project(args.project).close()
+    _out(f"created project {args.project}\n")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from .demo import build_demo
+
+    summary = build_demo(args.project, source=args.source)
+    _out(f"built demo project {args.project}: {summary['documents']} documents, {summary['codes']} codes, "
+         f"{summary['segments']} segments by {summary['coders']} coders\n")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from .ingest import import_paths
+
+    if not args.files and not args.cases:
+        raise WorkbenchError("give one or more files to import, or --cases CSV")
+    with _open(args) as project:
+        parsed = import_paths(project, args.files, cases=args.cases, language=args.language, name=args.name,
+                              max_mb=args.max_mb, who=args.coder or default_coder())
+    for doc in parsed:
+        speakers = len({t.speaker for t in doc.turns if t.speaker})
+        _out(f"imported {doc.name}: {len(doc.text):,} characters, {len(doc.text.split()):,} words, "
+             f"{len(doc.turns)} turns, {speakers} speakers, {len(doc.sentences)} sentences ({doc.language})\n")
+    if args.cases:
+        _out(f"read cases from {Path(args.cases).name}\n")
+
+
+def cmd_documents(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        documents = project.documents()
+    if args.json:
+        _print_json([
+            {"name": d.name, "guid": d.guid, "source": d.source_name, "language": d.language,
+             "characters": d.characters, "words": d.words, "turns": d.turns, "speakers": list(d.speakers),
+             "cases": list(d.cases), "segments": d.segments, "sha256": d.sha256, "imported_at": d.imported_at}
+            for d in documents
+        ])
+        return
+    _out(_table([(d.name, d.characters, d.words, d.turns, ", ".join(d.speakers), ", ".join(d.cases), d.segments)
+                 for d in documents],
+                ("name", "characters", "words", "turns", "speakers", "cases", "segments")))
+
+
+def cmd_text(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        text = project.document_text(project.document_id(args.document))
+    _out(text)
+
+
+def cmd_codebook_import(args: argparse.Namespace) -> None:
+    from .codebook import import_codebook_file
+
+    with _open(args) as project:
+        counts = import_codebook_file(project, args.file, who=args.coder or default_coder())
+    _out(f"codebook imported: {counts['added']} codes added, {counts['updated']} updated\n")
+
+
+def cmd_codebook_export(args: argparse.Namespace) -> None:
+    from .codebook import export_codebook_file
+
+    with _open(args) as project:
+        export_codebook_file(project, args.file)
+    _out(f"codebook written to {args.file}\n")
+
+
+def cmd_codebook_add(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        parent = project.resolve_code(args.parent).id if args.parent else None
+        code_id = project.add_code(args.name, parent, colour=args.colour, who=args.coder or default_coder(),
+                                   definition=args.definition or "", when_to_use=args.when_to_use or "",
+                                   when_not_to_use=args.when_not_to_use or "", example=args.example or "",
+                                   keywords=[k.strip() for k in (args.keywords or "").split(",") if k.strip()])
+        _out(f"added code {project.code(code_id).path}\n")
+
+
+def cmd_codebook_rename(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        code = project.resolve_code(args.code)
+        project.update_code(code.id, who=args.coder or default_coder(), name=args.new_name)
+        _out(f"renamed {code.path} to {project.code(code.id).path}\n")
+
+
+def cmd_codebook_recolour(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        code = project.resolve_code(args.code)
+        project.update_code(code.id, who=args.coder or default_coder(), colour=args.colour)
+        _out(f"recoloured {code.path} to {project.code(code.id).colour}\n")
+
+
+def cmd_codebook_edit(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        code = project.resolve_code(args.code)
+        fields = {k: getattr(args, k) for k in ("definition", "when_to_use", "when_not_to_use", "example")}
+        if args.keywords is not None:
+            fields["keywords"] = [k.strip() for k in args.keywords.split(",") if k.strip()]
+        project.update_code(code.id, who=args.coder or default_coder(), **fields)
+        _out(f"updated {code.path}\n")
+
+
+def cmd_codebook_move(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        code = project.resolve_code(args.code)
+        parent = None if args.parent in (None, "", "/") else project.resolve_code(args.parent).id
+        project.move_code(code.id, parent, who=args.coder or default_coder())
+        _out(f"moved to {project.code(code.id).path}\n")
+
+
+def cmd_codebook_merge(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        source, target = project.resolve_code(args.source), project.resolve_code(args.target)
+        moved = project.merge_codes(source.id, target.id, who=args.coder or default_coder())
+        _out(f"merged {source.path} into {target.path}: {moved} segments moved\n")
+
+
+def cmd_codebook_delete(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        code = project.resolve_code(args.code)
+        deleted = project.delete_code(code.id, who=args.coder or default_coder(),
+                                      delete_segments=args.delete_segments)
+        _out(f"deleted {code.path}" + (f" and its {deleted} segments" if deleted else "") + "\n")
+
+
+def _codes_table(nodes: list[dict[str, Any]], depth: int = 0) -> list[tuple[str, str, int, str]]:
+    rows = []
+    for node in nodes:
+        definition = " ".join(node["definition"].split())
+        rows.append(("  " * depth + node["name"], node["colour"], node["segments"],
+                     definition[:70] + ("…" if len(definition) > 70 else "")))
+        rows.extend(_codes_table(node["children"], depth + 1))
+    return rows
+
+
+def cmd_codes(args: argparse.Namespace) -> None:
+    from .codebook import code_tree
+
+    with _open(args) as project:
+        tree = code_tree(project)
+
+    def add_totals(node: dict[str, Any]) -> int:
+        node["segments_with_children"] = node["segments"] + sum(add_totals(child) for child in node["children"])
+        return node["segments_with_children"]
+
+    for root in tree:
+        add_totals(root)
+    if args.json:
+        _print_json(tree)
+        return
+    _out(_table(_codes_table(tree), ("code", "colour", "segments", "definition")))
+
+
+def cmd_code_add(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        doc_id = project.document_id(args.document)
+        code = project.resolve_code(args.code)
+        seg_id = project.add_segment(doc_id, args.start, args.end, code.id, args.coder or default_coder(),
+                                     memo=args.memo or "")
+        segment = project.segment(seg_id)
+    if args.json:
+        _print_json(segment.as_dict())
+    else:
+        _out(f"segment {seg_id}: {segment.code} on {segment.document} {segment.start}–{segment.end} "
+             f"by {segment.coder}\n")
+
+
+def cmd_code_import(args: argparse.Namespace) -> None:
+    from .exchange.codings import import_codings_file
+
+    with _open(args) as project:
+        added = import_codings_file(project, args.csv, default_coder=args.coder)
+    _out(f"imported {added} codings from {Path(args.csv).name}\n")
+
+
+def cmd_code_remove(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        record = project.remove_segment(args.segment, who=args.coder or default_coder())
+    _out(f"removed segment {args.segment} ({record['code']} on {record['document']} "
+         f"{record['start']}–{record['end']} by {record['coder']})\n")
+
+
+def cmd_code_update(args: argparse.Namespace) -> None:
+    if args.start is None and args.end is None and args.memo is None:
+        raise WorkbenchError("nothing to change: give --start, --end and/or --memo")
+    with _open(args) as project:
+        project.update_segment(args.segment, who=args.coder or default_coder(), start=args.start, end=args.end,
+                               memo=args.memo)
+        segment = project.segment(args.segment)
+    _out(f"segment {segment.id}: {segment.code} on {segment.document} {segment.start}–{segment.end}\n")
+
+
+def cmd_segments(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        doc_ids = [project.document_id(d) for d in args.document] if args.document else None
+        code_ids = [project.resolve_code(c).id for c in args.code] if args.code else None
+        segments = project.segments(document_ids=doc_ids, code_ids=code_ids, coders=args.coder or None,
+                                    with_text=True)
+        if args.json:
+            from .exchange.segments_table import segment_rows
+
+            extra = {row["id"]: row for row in segment_rows(project, segments)}
+    if args.json:
+        _print_json([{**s.as_dict(), "code_path": extra[s.id]["code"], "speaker": extra[s.id]["speaker"],
+                      "case": extra[s.id]["case"]} for s in segments])
+        return
+    rows = []
+    for s in segments:
+        text = " ".join(s.text.split())
+        rows.append((s.id, s.document, s.start, s.end, s.code, s.coder, text[:60] + ("…" if len(text) > 60 else "")))
+    _out(_table(rows, ("id", "document", "start", "end", "code", "coder", "text")))
+
+
+def cmd_stats(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        stats = project.stats()
+    if args.json:
+        _print_json(stats)
+        return
+    _out(_table(list(stats.items()), ("what", "count")))
+
+
+def cmd_cases(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        cases = project.cases()
+        types = project.attributes()
+    if args.json:
+        _print_json({"attributes": types, "cases": [
+            {"name": c.name, "guid": c.guid, "documents": list(c.documents), "attributes": c.values} for c in cases]})
+        return
+    names = list(types)
+    _out(_table([(c.name, ", ".join(c.documents), *(c.values.get(n, "") for n in names)) for c in cases],
+                ("case", "documents", *(f"{n} ({types[n]})" for n in names))))
+
+
+def cmd_audit(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        entries = project.audit_log(limit=args.limit)
+    if args.json:
+        _print_json([e.__dict__ for e in entries])
+        return
+    _out(_table([(e.id, e.at, e.who, e.action, e.target) for e in entries], ("id", "at", "who", "action", "target")))
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from .exchange.segments_table import export_segments
+
+    with _open(args) as project:
+        count = export_segments(project, args.file)
+    _out(f"exported {count} segments to {args.file}\n")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    from .store import open_project
+
+    open_project(args.project).close()
+    return serve(args.project, port=args.port, coder=args.coder, host=args.host)
+
+
+# ------------------------------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="workbench", description="Case-Study Coding Workbench: code interview transcripts.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    def command(name: str, handler: Handler, help_text: str, parent: Any = commands) -> argparse.ArgumentParser:
+        sub = parent.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def project_arg(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("project", metavar="PROJECT", help="the project file")
+
+    def coder_arg(sub: argparse.ArgumentParser, help_text: str = "who makes the change (default: $WORKBENCH_CODER "
+                                                                  "or your login name)") -> None:
+        sub.add_argument("--coder", metavar="NAME", help=help_text)
+
+    sub = command("init", cmd_init, "create an empty project file")
+    project_arg(sub)
+    sub = command("demo", cmd_demo, "build the demo project from interviews/ and codebook/")
+    project_arg(sub)
+    sub.add_argument("--source", metavar="DIR", help="the folder holding interviews/ and codebook/")
+    sub = command("import", cmd_import, "import transcripts (.txt .md .docx .odt .pdf .vtt .srt), all or nothing")
+    project_arg(sub)
+    sub.add_argument("files", nargs="*", metavar="FILE")
+    sub.add_argument("--cases", metavar="CSV", help="cases and attributes: document,case,<attribute>…")
+    sub.add_argument("--language", choices=("nl", "en"), help="the documents' language (default: detected)")
+    sub.add_argument("--name", help="the document's name (one file only; default: the file name)")
+    sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_MB, help="refuse files over this size (MB)")
+    coder_arg(sub)
+    sub = command("documents", cmd_documents, "list documents with their size, turns, speakers and cases")
+    project_arg(sub)
+    sub.add_argument("--json", action="store_true")
+    sub = command("text", cmd_text, "print a document's stored text, exactly")
+    project_arg(sub)
+    sub.add_argument("document", metavar="DOCUMENT")
+    sub = command("cases", cmd_cases, "list cases with their documents and attributes")
+    project_arg(sub)
+    sub.add_argument("--json", action="store_true")
+
+    codebook = command("codebook", lambda a: None, "import, export and edit the codebook")
+    codebook_commands = codebook.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    codebook_commands.required = True
+    sub = command("import", cmd_codebook_import, "merge a YAML codebook into the project", codebook_commands)
+    project_arg(sub)
+    sub.add_argument("file", metavar="FILE")
+    coder_arg(sub)
+    sub = command("export", cmd_codebook_export, "write the codebook as YAML", codebook_commands)
+    project_arg(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub = command("add", cmd_codebook_add, "add a code", codebook_commands)
+    project_arg(sub)
+    sub.add_argument("name", metavar="NAME")
+    sub.add_argument("--parent", metavar="CODE")
+    sub.add_argument("--colour", "--color", dest="colour", metavar="HEX")
+    for option in ("definition", "when-to-use", "when-not-to-use", "example"):
+        sub.add_argument(f"--{option}", metavar="TEXT")
+    sub.add_argument("--keywords", metavar="A,B,C")
+    coder_arg(sub)
+    sub = command("edit", cmd_codebook_edit, "change a code's definition, guidance, example or keywords",
+                  codebook_commands)
+    project_arg(sub)
+    sub.add_argument("code", metavar="CODE")
+    for option in ("definition", "when-to-use", "when-not-to-use", "example"):
+        sub.add_argument(f"--{option}", metavar="TEXT")
+    sub.add_argument("--keywords", metavar="A,B,C")
+    coder_arg(sub)
+    sub = command("rename", cmd_codebook_rename, "rename a code", codebook_commands)
+    project_arg(sub)
+    sub.add_argument("code", metavar="CODE")
+    sub.add_argument("new_name", metavar="NEW_NAME")
+    coder_arg(sub)
+    sub = command("recolour", cmd_codebook_recolour, "give a code another colour", codebook_commands)
+    project_arg(sub)
+    sub.add_argument("code", metavar="CODE")
+    sub.add_argument("colour", metavar="HEX")
+    coder_arg(sub)
+    sub = command("move", cmd_codebook_move, "move a code under another (or to the top level)", codebook_commands)
+    project_arg(sub)
+    sub.add_argument("code", metavar="CODE")
+    sub.add_argument("--parent", metavar="CODE", help="the new parent; omit for the top level")
+    coder_arg(sub)
+    sub = command("merge", cmd_codebook_merge, "merge SOURCE into TARGET (segments move to TARGET)",
+                  codebook_commands)
+    project_arg(sub)
+    sub.add_argument("source", metavar="SOURCE")
+    sub.add_argument("target", metavar="TARGET")
+    coder_arg(sub)
+    sub = command("delete", cmd_codebook_delete, "delete a code (refused while segments use it)", codebook_commands)
+    project_arg(sub)
+    sub.add_argument("code", metavar="CODE")
+    sub.add_argument("--delete-segments", action="store_true", help="also delete the segments coded with it")
+    coder_arg(sub)
+
+    sub = command("codes", cmd_codes, "the code tree with definitions and segment counts")
+    project_arg(sub)
+    sub.add_argument("--json", action="store_true")
+
+    code = command("code", lambda a: None, "add, import, change and remove codings")
+    code_commands = code.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    code_commands.required = True
+    sub = command("add", cmd_code_add, "code [START, END) of a document", code_commands)
+    project_arg(sub)
+    sub.add_argument("document", metavar="DOCUMENT")
+    sub.add_argument("start", metavar="START", type=int)
+    sub.add_argument("end", metavar="END", type=int)
+    sub.add_argument("code", metavar="CODE")
+    coder_arg(sub, "the coder (default: $WORKBENCH_CODER or your login name)")
+    sub.add_argument("--memo", metavar="TEXT")
+    sub.add_argument("--json", action="store_true")
+    sub = command("import", cmd_code_import, "import codings from CSV (document,start,end,code,coder[,memo])",
+                  code_commands)
+    project_arg(sub)
+    sub.add_argument("csv", metavar="CSV")
+    coder_arg(sub, "the coder for rows without one")
+    sub = command("remove", cmd_code_remove, "remove a coded segment", code_commands)
+    project_arg(sub)
+    sub.add_argument("segment", metavar="SEGMENT_ID", type=int)
+    coder_arg(sub)
+    sub = command("update", cmd_code_update, "widen, narrow or re-memo a segment", code_commands)
+    project_arg(sub)
+    sub.add_argument("segment", metavar="SEGMENT_ID", type=int)
+    sub.add_argument("--start", type=int)
+    sub.add_argument("--end", type=int)
+    sub.add_argument("--memo", metavar="TEXT")
+    coder_arg(sub)
+
+    sub = command("segments", cmd_segments, "list coded segments with their exact text")
+    project_arg(sub)
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--document", action="append", metavar="D")
+    sub.add_argument("--code", action="append", metavar="C")
+    sub.add_argument("--coder", action="append", metavar="X")
+    sub = command("stats", cmd_stats, "counts of documents, turns, sentences, codes, segments and coders")
+    project_arg(sub)
+    sub.add_argument("--json", action="store_true")
+    sub = command("audit", cmd_audit, "the audit log of changes to codes and segments, newest first")
+    project_arg(sub)
+    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--limit", type=int, default=None)
+    sub = command("export", cmd_export, "all segments to .csv or .xlsx")
+    project_arg(sub)
+    sub.add_argument("file", metavar="FILE")
+    sub = command("serve", cmd_serve, "start the app on 127.0.0.1")
+    project_arg(sub)
+    sub.add_argument("--port", type=int, default=8501)
+    sub.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    coder_arg(sub, "preset the coder's name for this session")
+
+    _register_analysis(commands, command, project_arg)
+    return parser
+
+
+def _register_analysis(commands: Any, command: Callable[..., argparse.ArgumentParser],
+                       project_arg: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Analysis commands live in their own module; registered here so the parser stays in one place."""
+    try:
+        from .analysis.cli import register
+    except ImportError:
+        return
+    register(commands, command, project_arg)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``workbench`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = args.handler(args)
+    except WorkbenchError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except sqlite3.OperationalError as exc:
+        sys.stderr.write(f"error: the project file could not be written ({exc}); is another program using it?\n")
+        return 2
+    except OSError as exc:
+        sys.stderr.write(f"error: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

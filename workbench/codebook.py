@@ -1,0 +1,183 @@
+"""The codebook: the code tree, and its readable YAML form (the one the app edits).
+
+YAML format: a top-level ``codes:`` list; each code has ``name`` and optional ``colour``, ``definition``,
+``when_to_use``, ``when_not_to_use``, ``example``, ``keywords`` (a list) and ``children`` (codes of the same form).
+Optional top-level ``title`` and ``description``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import WorkbenchError
+from .models import Code
+from .store import CODE_FIELDS, Project
+
+_ALLOWED_KEYS = {"name", "colour", "color", "keywords", "children", "guid", *CODE_FIELDS}
+
+
+def code_tree(project: Project, with_counts: bool = True) -> list[dict[str, Any]]:
+    """The codebook as nested dicts: name, path, colour, definition, when_to_use, when_not_to_use, example,
+    keywords, segments (this code's own count) and children."""
+    codes = project.codes()
+    counts = project.segment_counts_by_code() if with_counts else {}
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for code in codes:
+        node = code_record(code)
+        if with_counts:
+            node["segments"] = counts.get(code.id, 0)
+        node["children"] = []
+        nodes[code.id] = node
+        (nodes[code.parent_id]["children"] if code.parent_id else roots).append(node)
+    return roots
+
+
+def code_record(code: Code) -> dict[str, Any]:
+    """One code as a plain dict (no children)."""
+    return {
+        "name": code.name,
+        "path": code.path,
+        "guid": code.guid,
+        "colour": code.colour,
+        "definition": code.definition,
+        "when_to_use": code.when_to_use,
+        "when_not_to_use": code.when_not_to_use,
+        "example": code.example,
+        "keywords": list(code.keywords),
+    }
+
+
+def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: str = "") -> None:
+    if not isinstance(items, list):
+        raise WorkbenchError(f"{where}: 'codes' and 'children' must be lists of codes")
+    names: set[str] = set()
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise WorkbenchError(f"{where}: every code needs a 'name' (found {item!r:.80})")
+        unknown = set(item) - _ALLOWED_KEYS
+        if unknown:
+            raise WorkbenchError(f"{where}: code {item['name']!r} has unknown field(s) {', '.join(sorted(unknown))}")
+        name = " ".join(item["name"].split())
+        if name in names:
+            raise WorkbenchError(f"{where}: code {name!r} appears twice under the same parent")
+        names.add(name)
+        keywords = item.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, (str, int, float)) for k in keywords):
+            raise WorkbenchError(f"{where}: keywords of {name!r} must be a list of words")
+        for key in CODE_FIELDS:
+            if key in item and item[key] is not None and not isinstance(item[key], str):
+                raise WorkbenchError(f"{where}: {key} of {name!r} must be text")
+        path = f"{prefix}/{name}" if prefix else name
+        seen_paths.add(path)
+        _validate_yaml_codes(item.get("children") or [], where, seen_paths, path)
+
+
+def load_yaml(data: bytes | str, source: str = "codebook") -> dict[str, Any]:
+    """Parse and check a codebook YAML document."""
+    try:
+        document = yaml.safe_load(data)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise WorkbenchError(f"{source} is not valid YAML{where}") from None
+    if not isinstance(document, dict) or "codes" not in document:
+        raise WorkbenchError(f"{source} has no top-level 'codes:' list")
+    _validate_yaml_codes(document["codes"], source, set())
+    return document
+
+
+def import_codebook(project: Project, data: bytes | str, source: str = "codebook", who: str = "") -> dict[str, int]:
+    """Merge a YAML codebook into the project: new codes are added, existing ones (same path) get the file's
+    colour, definitions and keywords. Nothing is deleted. All or nothing; returns counts added/updated."""
+    document = load_yaml(data, source)
+    existing = {code.path: code for code in project.codes()}
+    counts = {"added": 0, "updated": 0}
+
+    def apply(items: list[dict[str, Any]], parent_id: int | None, prefix: str) -> None:
+        for item in items:
+            name = " ".join(item["name"].split())
+            path = f"{prefix}/{name}" if prefix else name
+            fields = {key: (item.get(key) or "").strip() for key in CODE_FIELDS if key in item}
+            colour = item.get("colour") or item.get("color")
+            keywords = [str(k).strip() for k in item.get("keywords") or [] if str(k).strip()]
+            if path in existing:
+                code = existing[path]
+                changes: dict[str, Any] = {k: v for k, v in fields.items() if v != getattr(code, k)}
+                if colour and colour.lower() != code.colour:
+                    changes["colour"] = colour
+                if "keywords" in item and tuple(keywords) != code.keywords:
+                    changes["keywords"] = keywords
+                if changes:
+                    project.update_code(code.id, who=who, **changes)
+                    counts["updated"] += 1
+                code_id = code.id
+            else:
+                code_id = project.add_code(name, parent_id, colour=colour, who=who, keywords=keywords,
+                                           guid=item.get("guid"), **fields)
+                counts["added"] += 1
+            apply(item.get("children") or [], code_id, path)
+
+    with project.transaction():
+        apply(document["codes"], None, "")
+    return counts
+
+
+def export_codebook(project: Project, title: str = "", description: str = "") -> str:
+    """The project's codebook as YAML text (round-trips through :func:`import_codebook`)."""
+
+    def strip(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        result = []
+        for node in nodes:
+            item: dict[str, Any] = {"name": node["name"], "colour": node["colour"]}
+            for key in CODE_FIELDS:
+                if node[key]:
+                    item[key] = node[key]
+            if node["keywords"]:
+                item["keywords"] = node["keywords"]
+            if node["children"]:
+                item["children"] = strip(node["children"])
+            result.append(item)
+        return result
+
+    document: dict[str, Any] = {}
+    if title:
+        document["title"] = title
+    if description:
+        document["description"] = description
+    document["codes"] = strip(code_tree(project, with_counts=False))
+    return yaml.dump(document, allow_unicode=True, sort_keys=False, width=110, Dumper=_LiteralDumper)
+
+
+class _LiteralDumper(yaml.SafeDumper):
+    """Writes long text as folded blocks so the file stays readable."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_LiteralDumper.add_representer(str, _represent_str)
+
+
+def import_codebook_file(project: Project, path: str | Path, who: str = "") -> dict[str, int]:
+    path = Path(path)
+    if not path.is_file():
+        raise WorkbenchError(f"no file at {path}")
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise WorkbenchError(f"{path.name}: a codebook file must be .yaml or .yml")
+    return import_codebook(project, path.read_bytes(), path.name, who=who)
+
+
+def export_codebook_file(project: Project, path: str | Path) -> None:
+    path = Path(path)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise WorkbenchError(f"{path.name}: export the codebook as .yaml")
+    if not path.parent.exists():
+        raise WorkbenchError(f"folder {path.parent} does not exist")
+    path.write_text(export_codebook(project), encoding="utf-8")

@@ -1,0 +1,58 @@
+"""The demo project: the fictional Geuzenveld interviews, their cases, the codebook and two coders' codings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .codebook import import_codebook_file
+from .errors import WorkbenchError
+from .exchange.codings import read_codings
+from .ingest import import_paths
+from .store import create_project
+
+DEMO_FILES = ("interviews", "codebook/geuzenveld.yaml")
+
+
+def find_demo_source(source: str | Path | None = None) -> Path:
+    """The folder holding ``interviews/`` and ``codebook/``: given, else the checkout the package lives in, else
+    the current folder."""
+    candidates = [Path(source)] if source else [Path(__file__).resolve().parent.parent, Path.cwd()]
+    for folder in candidates:
+        if (folder / "interviews").is_dir() and (folder / "codebook" / "geuzenveld.yaml").is_file():
+            return folder
+    raise WorkbenchError("cannot find the demo material (interviews/ and codebook/geuzenveld.yaml); "
+                         "give the folder with --source")
+
+
+def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, int]:
+    """Build the demo project at ``path`` (which must not exist). Quotes in the codings are resolved against the
+    stored text; a quote not found exactly once fails the build and leaves no file behind."""
+    path = Path(path)
+    if path.exists():
+        raise WorkbenchError(f"{path} already exists; choose another file name")
+    folder = find_demo_source(source)
+    interviews = sorted((folder / "interviews").glob("*.txt"))
+    if not interviews:
+        raise WorkbenchError(f"no transcripts in {folder / 'interviews'}")
+    cases = folder / "interviews" / "cases.csv"
+    partial = path.with_name(f".{path.name}.{os.getpid()}.building")
+    project = create_project(partial)
+    try:
+        import_paths(project, interviews, cases=cases if cases.is_file() else None, who="demo")
+        import_codebook_file(project, folder / "codebook" / "geuzenveld.yaml", who="demo")
+        for codings in sorted((folder / "interviews" / "codings").glob("*.csv")):
+            new = read_codings(project, codings.read_bytes(), codings.name)
+            try:
+                project.add_segments(new)
+            except WorkbenchError as exc:
+                raise WorkbenchError(f"{codings.name}: {exc}") from None
+        stats = project.stats()
+        project.close()
+        os.replace(partial, path)
+    except BaseException:
+        project.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+        raise
+    return stats

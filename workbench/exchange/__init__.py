@@ -1,0 +1,1 @@
+"""Exchange formats: segment tables (CSV/XLSX) and coding imports."""

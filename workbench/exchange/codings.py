@@ -1,0 +1,98 @@
+"""Codings from CSV: ``document,start,end,code,coder[,memo]``, or ``document,quote,code,coder[,memo]`` where the
+quote is an exact passage found exactly once in the document. All rows are checked before any is stored."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from ..importers.encoding import decode_text
+from ..models import NewSegment
+from ..store import Project
+from ..textnorm import normalise_text
+
+
+def read_codings(project: Project, data: bytes, source: str, default_coder: str | None = None) -> list[NewSegment]:
+    """Parse and resolve a codings CSV against the project; raises with the file's line number on any problem."""
+    if not data.strip():
+        raise WorkbenchError(f"{source} is empty")
+    text, _ = decode_text(data, source)
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    by_offsets = {"start", "end"} <= set(header)
+    if "document" not in header or "code" not in header or not (by_offsets or "quote" in header):
+        raise WorkbenchError(f"{source} needs the columns document,start,end,code,coder[,memo] "
+                             "(or document,quote,code,coder[,memo])")
+    if "coder" not in header and not default_coder:
+        raise WorkbenchError(f"{source} has no coder column; add one or give --coder")
+    doc_ids: dict[str, int] = {}
+    texts: dict[int, str] = {}
+    code_ids: dict[str, int] = {}
+    result: list[NewSegment] = []
+    for row in reader:
+        line = reader.line_num
+        if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue
+        try:
+            document = (row.get("document") or "").strip()
+            if document not in doc_ids:
+                doc_ids[document] = project.document_id(document)
+            doc_id = doc_ids[document]
+            code = (row.get("code") or "").strip()
+            if code not in code_ids:
+                code_ids[code] = project.resolve_code(code).id
+            coder = (row.get("coder") or "").strip() or default_coder or ""
+            if not coder:
+                raise WorkbenchError("the coder is empty")
+            if by_offsets:
+                start, end = _integer(row.get("start"), "start"), _integer(row.get("end"), "end")
+            else:
+                if doc_id not in texts:
+                    texts[doc_id] = project.document_text(doc_id)
+                start, end = locate_quote(texts[doc_id], row.get("quote") or "")
+        except WorkbenchError as exc:
+            raise WorkbenchError(f"{source} line {line}: {exc}") from None
+        result.append(NewSegment(doc_id, start, end, code_ids[code], coder, (row.get("memo") or "").strip()))
+    if not result:
+        raise WorkbenchError(f"{source} has no codings")
+    return result
+
+
+def _integer(value: str | None, what: str) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        raise WorkbenchError(f"{what} {value!r} is not a whole number") from None
+
+
+def locate_quote(text: str, quote: str) -> tuple[int, int]:
+    """The span of ``quote`` in ``text``; it must occur exactly once."""
+    quote = normalise_text(quote)
+    if not quote.strip():
+        raise WorkbenchError("the quote is empty")
+    first = text.find(quote)
+    if first < 0:
+        raise WorkbenchError(f"quote not found: {quote[:60]!r}")
+    if text.find(quote, first + 1) >= 0:
+        raise WorkbenchError(f"quote found more than once; make it longer: {quote[:60]!r}")
+    return first, first + len(quote)
+
+
+def import_codings(project: Project, data: bytes, source: str, default_coder: str | None = None) -> int:
+    """Add the codings of a CSV, all or nothing; returns how many were added."""
+    new = read_codings(project, data, source, default_coder)
+    try:
+        project.add_segments(new)
+    except WorkbenchError as exc:
+        raise WorkbenchError(f"{source}: {exc}") from None
+    return len(new)
+
+
+def import_codings_file(project: Project, path: str | Path, default_coder: str | None = None) -> int:
+    path = Path(path)
+    if not path.is_file():
+        raise WorkbenchError(f"no file at {path}")
+    return import_codings(project, path.read_bytes(), path.name, default_coder)

@@ -1,0 +1,70 @@
+"""Decoding plain-text files: UTF-8 (with or without BOM), UTF-16 (BOM, or detected), and legacy cp1252."""
+
+from __future__ import annotations
+
+import codecs
+
+from ..errors import WorkbenchError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) and ch not in _ALLOWED_CONTROLS)
+    return controls / len(text)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL bytes in every other position for mostly-Latin text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nuls = data[0::2].count(0) / (len(data) / 2)
+    odd_nuls = data[1::2].count(0) / (len(data) / 2)
+    for share, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"), (even_nuls, odd_nuls, "utf-16-be")):
+        if share > 0.6 and other < 0.05:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, str]:
+    """Decode the bytes of a text file; returns ``(text, encoding)``. Refuses binary data with a clear message."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise WorkbenchError(f"{source} starts with a {encoding} byte-order mark but is not valid "
+                                     f"{encoding} (byte {exc.start}); save it again as UTF-8") from None
+            return _refuse_binary(text, source), encoding
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return _refuse_binary(text, source), "utf-16"
+        raise WorkbenchError(f"{source} looks like a binary file, not text")
+    try:
+        return _refuse_binary(data.decode("utf-8"), source), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise WorkbenchError(f"{source} is neither UTF-8 nor Windows-1252 text; save it again as UTF-8") from None
+    return _refuse_binary(text, source), "cp1252"
+
+
+def _refuse_binary(text: str, source: str) -> str:
+    if _control_share(text[:100_000]) > 0.01:
+        raise WorkbenchError(f"{source} looks like a binary file, not text")
+    return text

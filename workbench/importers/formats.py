@@ -1,0 +1,189 @@
+"""Text extraction, one function per file format. Each takes the file's bytes and returns plain text
+(with turns for timed transcripts), or raises :class:`WorkbenchError` with a message for the user."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from ..errors import WorkbenchError
+from ..models import Turn
+from ..textnorm import normalise_text
+from ..turns import timestamp_seconds
+from .encoding import decode_text
+
+
+@dataclass
+class Extracted:
+    """Raw extracted text; ``turns`` is set only when the format itself marks speakers (VTT, SRT)."""
+
+    text: str
+    turns: list[Turn] | None = None
+    metadata: dict[str, object] = field(default_factory=dict)
+
+
+def extract_plain(data: bytes, source: str) -> Extracted:
+    """``.txt`` and ``.md``: decoded as they are (Markdown is shown literally, never rendered)."""
+    text, encoding = decode_text(data, source)
+    return Extracted(text, metadata={"encoding": encoding})
+
+
+def _open_zip(data: bytes, source: str, kind: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise WorkbenchError(f"{source} is not a valid {kind} file (damaged, or another format renamed)") from None
+
+
+def extract_docx(data: bytes, source: str) -> Extracted:
+    """``.docx``: paragraphs in order, including those in tables (one line each)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    archive = _open_zip(data, source, ".docx")
+    if "word/document.xml" not in archive.namelist():
+        raise WorkbenchError(f"{source} is not a valid .docx file (no word/document.xml inside)")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise WorkbenchError(f"{source} is not a valid .docx file ({exc})") from None
+    except Exception as exc:  # lxml parse errors and friends: the file is damaged
+        raise WorkbenchError(f"{source} could not be read as .docx ({type(exc).__name__})") from None
+    lines: list[str] = []
+    body = document.element.body
+    for block in body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(_docx_paragraph_text(block))
+        elif tag == "tbl":
+            for paragraph in block.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"):
+                lines.append(_docx_paragraph_text(paragraph))
+    return Extracted("\n".join(lines), metadata=_docx_properties(document))
+
+
+def _docx_paragraph_text(element: object) -> str:
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    parts: list[str] = []
+    for node in element.iter():  # type: ignore[attr-defined]
+        tag = node.tag
+        if tag == w + "t":
+            parts.append(node.text or "")
+        elif tag == w + "tab":
+            parts.append("\t")
+        elif tag in (w + "br", w + "cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _docx_properties(document: object) -> dict[str, object]:
+    props = document.core_properties  # type: ignore[attr-defined]
+    found = {"title": props.title, "author": props.author}
+    return {key: value for key, value in found.items() if value}
+
+
+def extract_odt(data: bytes, source: str) -> Extracted:
+    """``.odt``: headings and paragraphs in document order."""
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.namespaces import TEXTNS
+
+    archive = _open_zip(data, source, ".odt")
+    if "content.xml" not in archive.namelist():
+        raise WorkbenchError(f"{source} is not a valid .odt file (no content.xml inside)")
+    try:
+        document = load(io.BytesIO(data))
+    except Exception as exc:  # odfpy raises many kinds of errors on damaged files
+        raise WorkbenchError(f"{source} could not be read as .odt ({type(exc).__name__})") from None
+    lines: list[str] = []
+
+    def walk(node: object) -> None:
+        for child in node.childNodes:  # type: ignore[attr-defined]
+            qname = getattr(child, "qname", None)
+            if qname in ((TEXTNS, "p"), (TEXTNS, "h")):
+                lines.append(teletype.extractText(child))
+            elif getattr(child, "childNodes", None):
+                walk(child)
+
+    walk(document.text)
+    return Extracted("\n".join(lines))
+
+
+def extract_pdf(data: bytes, source: str) -> Extracted:
+    """``.pdf``: the text layer, page by page. A PDF without text (a scan) is refused."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise WorkbenchError(f"{source} is not a valid PDF file")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+                pages = [page.extract_text() or "" for page in reader.pages]
+            except Exception:
+                raise WorkbenchError(f"{source} is password-protected; remove the password and import it again") \
+                    from None
+        else:
+            pages = [page.extract_text() or "" for page in reader.pages]
+    except WorkbenchError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise WorkbenchError(f"{source} could not be read as PDF ({type(exc).__name__})") from None
+    except Exception as exc:
+        raise WorkbenchError(f"{source} could not be read as PDF ({type(exc).__name__})") from None
+    text = "\n\n".join(page.strip("\n") for page in pages)
+    if not text.strip():
+        raise WorkbenchError(f"{source} has no text layer (a scanned PDF?); run OCR on it first, then import the "
+                             "result")
+    return Extracted(text, metadata={"pages": len(pages)})
+
+
+_CUE_LABEL = re.compile(r"^\s*(?P<label>[^\W\d_][^:\n]{0,39}?)\s*:\s+(?P<rest>.*)$", re.DOTALL)
+_CUE_TAGS = re.compile(r"</?(?:[cibuv]|lang|ruby|rt)(?:[.\s][^>]*)?>")
+
+
+def extract_captions(data: bytes, source: str, kind: str) -> Extracted:
+    """``.vtt`` and ``.srt``: cues become speaker turns ``Speaker: text`` with the cue's start time. Consecutive
+    cues of one speaker join into one turn; the speaker comes from a voice tag ``<v Name>`` or a ``Name:``
+    prefix in the cue."""
+    import webvtt
+    from webvtt.errors import MalformedFileError
+
+    text, _ = decode_text(data, source)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        captions = webvtt.from_buffer(io.StringIO(text), format=kind).captions
+    except (MalformedFileError, ValueError, IndexError) as exc:
+        raise WorkbenchError(f"{source} is not a valid {kind.upper()} file ({exc})") from None
+    if not captions:
+        raise WorkbenchError(f"{source} has no cues (an empty {kind.upper()} file)")
+    merged: list[tuple[str | None, str, list[str]]] = []
+    for caption in captions:
+        speaker = caption.voice
+        body = _CUE_TAGS.sub("", caption.raw_text if speaker else caption.text)
+        body = " ".join(line.strip() for line in body.split("\n") if line.strip())
+        if not speaker:
+            match = _CUE_LABEL.match(body)
+            if match and len(match.group("label").split()) <= 4:
+                speaker, body = match.group("label").strip(), match.group("rest").strip()
+        body = normalise_text(body)
+        speaker = normalise_text(speaker) if speaker else None
+        if not body:
+            continue
+        stamp = caption.start.split(".")[0]
+        if merged and speaker and merged[-1][0] == speaker:
+            merged[-1][2].append(body)
+        else:
+            merged.append((speaker, stamp, [body]))
+    parts: list[str] = []
+    turns: list[Turn] = []
+    position = 0
+    for speaker, stamp, bodies in merged:
+        line = (f"{speaker}: " if speaker else "") + " ".join(bodies)
+        turns.append(Turn(position, position + len(line), speaker, stamp, timestamp_seconds(stamp)))
+        parts.append(line)
+        position += len(line) + 2
+    return Extracted("\n\n".join(parts), turns=turns, metadata={"cues": len(captions)})

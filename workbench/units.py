@@ -1,0 +1,104 @@
+"""Units of analysis from spaCy: sentences (and paragraphs), plus a light language guess.
+
+Everything works with ``spacy.blank(lang)`` and the rule-based sentencizer; when a trained pipeline for the
+language is installed (``nl_core_news_sm``, ``en_core_web_sm``) and ``WORKBENCH_SPACY_MODEL`` names it, its
+parser gives the sentence boundaries instead. Sentences never cross a speaker label or a blank line: each block of
+speech is segmented on its own, without the label.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .models import Span, Turn
+from .turns import label_end
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+SUPPORTED_LANGUAGES = ("nl", "en")
+_DUTCH = frozenset("de het een en van ik je dat is niet wat er maar die ook nog wel dan zijn was met voor op naar "
+                   "hij zij we wij ze heb hebben kan kun moet nou ja eh bij uit om als".split())
+_ENGLISH = frozenset("the a an and of i you that is not what there but they also still then are was with for on to "
+                     "he she we have has can must yes at out as it this".split())
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def detect_language(text: str) -> str:
+    """Guess ``nl`` or ``en`` from function words in the first 20,000 characters (``nl`` when unsure)."""
+    words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+", text[:20000]))
+    dutch = sum(n for w, n in words.items() if w in _DUTCH)
+    english = sum(n for w, n in words.items() if w in _ENGLISH)
+    return "en" if english > dutch else "nl"
+
+
+@lru_cache(maxsize=4)
+def pipeline(language: str) -> Language:
+    """The spaCy pipeline for a language: a trained one if configured and installed, else blank + sentencizer."""
+    import spacy  # imported on first use: the command line starts faster without it
+
+    if language not in SUPPORTED_LANGUAGES:
+        language = "nl"
+    model = os.environ.get("WORKBENCH_SPACY_MODEL", "")
+    if model and model.split("_", 1)[0] == language:
+        try:
+            return spacy.load(model, exclude=["ner"])
+        except OSError:
+            pass
+    nlp = spacy.blank(language)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def speech_blocks(text: str, turns: list[Turn]) -> Iterator[Span]:
+    """Blocks of running text: split at turn starts and blank lines, with speaker labels left out."""
+    cuts = sorted({0, len(text), *(t.start for t in turns)})
+    label_ends = {t.start: label_end(text, t) for t in turns}
+    for begin, finish in zip(cuts, cuts[1:]):
+        begin = label_ends.get(begin, begin)
+        position = begin
+        for match in _BLOCK_BREAK.finditer(text, begin, finish):
+            yield from _trimmed(text, position, match.start())
+            position = match.end()
+        yield from _trimmed(text, position, finish)
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[Span]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        yield Span(start, end)
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraphs: runs of text between blank lines (a speaker label stays with its paragraph)."""
+    spans: list[Span] = []
+    position = 0
+    for match in _BLOCK_BREAK.finditer(text):
+        spans.extend(_trimmed(text, position, match.start()))
+        position = match.end()
+    spans.extend(_trimmed(text, position, len(text)))
+    return spans
+
+
+def sentences(text: str, turns: list[Turn], language: str) -> list[Span]:
+    """Sentence spans of a document, from spaCy, inside speech blocks."""
+    nlp = pipeline(language)
+    blocks = list(speech_blocks(text, turns))
+    result: list[Span] = []
+    for block, doc in zip(blocks, nlp.pipe((text[b.start:b.end] for b in blocks), batch_size=256)):
+        for sent in doc.sents:
+            start = block.start + sent.start_char
+            end = block.start + sent.end_char
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start < end:
+                result.append(Span(start, end))
+    return result
