@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .cases import read_cases_csv
 from .errors import WorkbenchError
-from .importers import DEFAULT_MAX_MB, parse_bytes
+from .importers import DEFAULT_MAX_MB, check_size, parse_bytes
 from .models import ParsedDocument
 from .store import Project
 
@@ -59,15 +59,13 @@ def import_sources(
 def import_paths(project: Project, paths: Sequence[str | Path], cases: str | Path | None = None,
                  **options: object) -> list[ParsedDocument]:
     """Import files from disk (see :func:`import_sources`)."""
+    max_mb = float(options.get("max_mb") or DEFAULT_MAX_MB)  # type: ignore[arg-type]
     sources = []
     for path in paths:
         path = Path(path)
         if not path.is_file():
             raise WorkbenchError(f"no file at {path}")
-        max_mb = float(options.get("max_mb") or DEFAULT_MAX_MB)  # type: ignore[arg-type]
-        if path.stat().st_size > max_mb * 1024 * 1024:
-            raise WorkbenchError(f"{path.name} is {path.stat().st_size / 1024 / 1024:.1f} MB, over the limit of "
-                                 f"{max_mb:g} MB (raise it with --max-mb)")
+        check_size(path.stat().st_size, path.name, max_mb)
         sources.append((path.name, path.read_bytes()))
     case_source = None
     if cases is not None:

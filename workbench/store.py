@@ -259,8 +259,8 @@ class Project:
         hashes_seen: dict[str, str] = {}
         for doc in documents:
             if doc.name in names_seen:
-                raise WorkbenchError(f"two files would both become document {doc.name!r}: {names_seen[doc.name]} "
-                                     f"and {doc.source_name}")
+                raise WorkbenchError(f"two files would both become document {doc.name!r} ({names_seen[doc.name]}, "
+                                     f"{doc.source_name}); import one of them separately with --name")
             names_seen[doc.name] = doc.source_name
             if doc.sha256 in hashes_seen:
                 raise WorkbenchError(f"{doc.source_name} has the same content as {hashes_seen[doc.sha256]}")

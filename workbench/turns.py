@@ -29,7 +29,8 @@ _PARTICLES = frozenset(
 )
 
 
-def _looks_like_label(label: str) -> bool:
+def looks_like_label(label: str) -> bool:
+    """Whether the text before a colon reads like a speaker label (see the module docstring)."""
     words = label.split()
     if not words or len(words) > 4:
         return False
@@ -55,7 +56,7 @@ def timestamp_seconds(stamp: str | None) -> float | None:
 
 def _label_at(text: str, position: int) -> bool:
     match = _LABEL_LINE.match(text, position)
-    return bool(match and _looks_like_label(match.group("label").strip()))
+    return bool(match and looks_like_label(match.group("label").strip()))
 
 
 def header_end(text: str) -> int:
@@ -85,7 +86,7 @@ def parse_turns(text: str) -> list[Turn]:
     for match in _LABEL_LINE.finditer(text, header_end(text)):
         label = match.group("label").strip()
         stamped = match.group("ts1") or match.group("ts2")
-        if not _looks_like_label(label):
+        if not looks_like_label(label):
             continue
         starts.append((match.start() + (len(match.group(0)) - len(match.group(0).lstrip(" \t"))), label, stamped))
     turns: list[Turn] = []

@@ -55,9 +55,10 @@ def pipeline(language: str) -> Language:
     return nlp
 
 
-def speech_blocks(text: str, turns: list[Turn]) -> Iterator[Span]:
-    """Blocks of running text: split at turn starts and blank lines, with speaker labels left out."""
-    cuts = sorted({0, len(text), *(t.start for t in turns)})
+def speech_blocks(text: str, turns: list[Turn], start: int = 0) -> Iterator[Span]:
+    """Blocks of running text from ``start`` on (after a title block): split at turn starts and blank lines, with
+    speaker labels left out."""
+    cuts = sorted({start, len(text), *(t.start for t in turns if t.start >= start)})
     label_ends = {t.start: label_end(text, t) for t in turns}
     for begin, finish in zip(cuts, cuts[1:]):
         begin = label_ends.get(begin, begin)
@@ -88,17 +89,12 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-def sentences(text: str, turns: list[Turn], language: str) -> list[Span]:
-    """Sentence spans of a document, from spaCy, inside speech blocks."""
+def sentences(text: str, turns: list[Turn], language: str, start: int = 0) -> list[Span]:
+    """Sentence spans of a document from ``start`` on, from spaCy, inside speech blocks."""
     nlp = pipeline(language)
-    blocks = list(speech_blocks(text, turns))
+    blocks = list(speech_blocks(text, turns, start))
     result: list[Span] = []
     for block, doc in zip(blocks, nlp.pipe((text[b.start:b.end] for b in blocks), batch_size=256)):
         for sent in doc.sents:
-            start = block.start + sent.start_char
-            end = block.start + sent.end_char
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start < end:
-                result.append(Span(start, end))
+            result.extend(_trimmed(text, block.start + sent.start_char, block.start + sent.end_char))
     return result

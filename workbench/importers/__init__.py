@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import WorkbenchError
 from ..models import ParsedDocument
 from ..textnorm import normalise_text
-from ..turns import header_fields, parse_turns
+from ..turns import header_end, header_fields, parse_turns
 from ..units import SUPPORTED_LANGUAGES, detect_language, paragraphs, sentences
 from .formats import Extracted, extract_captions, extract_docx, extract_odt, extract_pdf, extract_plain
 
@@ -28,6 +28,13 @@ EXTRACTORS: dict[str, Callable[[bytes, str], Extracted]] = {
     ".srt": lambda data, source: extract_captions(data, source, "srt"),
 }
 SUPPORTED_EXTENSIONS = tuple(EXTRACTORS)
+
+
+def check_size(size: int, source: str, max_mb: float) -> None:
+    """Refuse a file larger than ``max_mb`` megabytes."""
+    if size > max_mb * 1024 * 1024:
+        shown = f"{size / 1024 / 1024:.1f} MB" if size >= 100 * 1024 else f"{size / 1024:.1f} KB"
+        raise WorkbenchError(f"{source} is {shown}, over the limit of {max_mb:g} MB (raise it with --max-mb)")
 
 
 def document_name(filename: str) -> str:
@@ -47,18 +54,18 @@ def parse_bytes(
         raise WorkbenchError(f"{source}: unsupported file type {shown}; use one of {', '.join(SUPPORTED_EXTENSIONS)}")
     if language is not None and language not in SUPPORTED_LANGUAGES:
         raise WorkbenchError(f"language {language!r} is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}")
-    if len(data) > max_mb * 1024 * 1024:
-        raise WorkbenchError(f"{source} is {len(data) / 1024 / 1024:.1f} MB, over the limit of {max_mb:g} MB "
-                             "(raise it with --max-mb)")
+    check_size(len(data), source, max_mb)
     if not data.strip():
         raise WorkbenchError(f"{source} is empty")
     extracted = EXTRACTORS[extension](data, source)
     text = normalise_text(extracted.text)
+    body_start = 0
     if extracted.turns is not None:
         turns = extracted.turns
     else:
         text = text.strip("\n")
         turns = parse_turns(text)
+        body_start = header_end(text)
         header = header_fields(text)
         if header:
             extracted.metadata["header"] = header
@@ -70,7 +77,7 @@ def parse_bytes(
         text=text,
         source_name=source,
         turns=turns,
-        sentences=sentences(text, turns, language),
+        sentences=sentences(text, turns, language, body_start),
         paragraphs=paragraphs(text),
         language=language,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
@@ -80,12 +87,9 @@ def parse_bytes(
 
 def parse_path(path: str | Path, name: str | None = None, language: str | None = None,
                max_mb: float = DEFAULT_MAX_MB) -> ParsedDocument:
-    """Read and parse a file from disk (see :func:`parse_bytes`)."""
+    """Read and parse a file from disk (see :func:`parse_bytes`); the size is checked before reading."""
     path = Path(path)
     if not path.is_file():
         raise WorkbenchError(f"no file at {path}")
-    size = path.stat().st_size
-    if size > max_mb * 1024 * 1024:
-        raise WorkbenchError(f"{path.name} is {size / 1024 / 1024:.1f} MB, over the limit of {max_mb:g} MB "
-                             "(raise it with --max-mb)")
+    check_size(path.stat().st_size, path.name, max_mb)
     return parse_bytes(path.read_bytes(), path.name, name=name, language=language, max_mb=max_mb)

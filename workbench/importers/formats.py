@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from ..errors import WorkbenchError
 from ..models import Turn
 from ..textnorm import normalise_text
-from ..turns import timestamp_seconds
+from ..turns import looks_like_label
 from .encoding import decode_text
 
 
@@ -142,13 +143,34 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
 
 
 _CUE_LABEL = re.compile(r"^\s*(?P<label>[^\W\d_][^:\n]{0,39}?)\s*:\s+(?P<rest>.*)$", re.DOTALL)
-_CUE_TAGS = re.compile(r"</?(?:[cibuv]|lang|ruby|rt)(?:[.\s][^>]*)?>")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+(?P<name>[^>]+)>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _cue_parts(raw: str) -> list[tuple[str | None, str]]:
+    """Split a cue's raw text into (voice, text) parts: one cue may hold several ``<v Name>`` spans."""
+    parts: list[tuple[str | None, str]] = []
+    matches = list(_VOICE.finditer(raw))
+    if not matches:
+        return [(None, raw)]
+    if raw[:matches[0].start()].strip():
+        parts.append((None, raw[:matches[0].start()]))
+    for index, match in enumerate(matches):
+        finish = matches[index + 1].start() if index + 1 < len(matches) else len(raw)
+        parts.append((match.group("name").strip(), raw[match.end():finish]))
+    return parts
+
+
+def _clean_cue_text(text: str) -> str:
+    """Drop markup and inline timestamps, decode character references, fold lines into one."""
+    text = html.unescape(_ANY_TAG.sub("", text))
+    return " ".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def extract_captions(data: bytes, source: str, kind: str) -> Extracted:
     """``.vtt`` and ``.srt``: cues become speaker turns ``Speaker: text`` with the cue's start time. Consecutive
     cues of one speaker join into one turn; the speaker comes from a voice tag ``<v Name>`` or a ``Name:``
-    prefix in the cue."""
+    prefix that reads like a name (the rule of :mod:`workbench.turns`)."""
     import webvtt
     from webvtt.errors import MalformedFileError
 
@@ -160,30 +182,28 @@ def extract_captions(data: bytes, source: str, kind: str) -> Extracted:
         raise WorkbenchError(f"{source} is not a valid {kind.upper()} file ({exc})") from None
     if not captions:
         raise WorkbenchError(f"{source} has no cues (an empty {kind.upper()} file)")
-    merged: list[tuple[str | None, str, list[str]]] = []
+    merged: list[tuple[str | None, str, float, list[str]]] = []
     for caption in captions:
-        speaker = caption.voice
-        body = _CUE_TAGS.sub("", caption.raw_text if speaker else caption.text)
-        body = " ".join(line.strip() for line in body.split("\n") if line.strip())
-        if not speaker:
-            match = _CUE_LABEL.match(body)
-            if match and len(match.group("label").split()) <= 4:
-                speaker, body = match.group("label").strip(), match.group("rest").strip()
-        body = normalise_text(body)
-        speaker = normalise_text(speaker) if speaker else None
-        if not body:
-            continue
-        stamp = caption.start.split(".")[0]
-        if merged and speaker and merged[-1][0] == speaker:
-            merged[-1][2].append(body)
-        else:
-            merged.append((speaker, stamp, [body]))
+        for speaker, raw in _cue_parts(caption.raw_text):
+            body = _clean_cue_text(raw)
+            if not speaker:
+                match = _CUE_LABEL.match(body)
+                if match and looks_like_label(match.group("label").strip()):
+                    speaker, body = match.group("label").strip(), match.group("rest").strip()
+            body = normalise_text(body)
+            speaker = normalise_text(speaker) if speaker else None
+            if not body:
+                continue
+            if merged and speaker and merged[-1][0] == speaker:
+                merged[-1][3].append(body)
+            else:
+                merged.append((speaker, caption.start.split(".")[0], caption.start_in_seconds, [body]))
     parts: list[str] = []
     turns: list[Turn] = []
     position = 0
-    for speaker, stamp, bodies in merged:
+    for speaker, stamp, seconds, bodies in merged:
         line = (f"{speaker}: " if speaker else "") + " ".join(bodies)
-        turns.append(Turn(position, position + len(line), speaker, stamp, timestamp_seconds(stamp)))
+        turns.append(Turn(position, position + len(line), speaker, stamp, float(seconds)))
         parts.append(line)
         position += len(line) + 2
     return Extracted("\n\n".join(parts), turns=turns, metadata={"cues": len(captions)})
