@@ -1,0 +1,49 @@
+"""The transcript highlighter component (Streamlit components v2; JS and CSS vendored beside this file)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from workbench.coding import transcript_pieces
+from workbench.models import Code, Segment, Turn
+
+ASSETS = Path(__file__).parent / "components" / "highlighter"
+_COMPONENT = st.components.v2.component(
+    "workbench.highlighter",
+    js=(ASSETS / "highlighter.js").read_text(encoding="utf-8"),
+    css=(ASSETS / "highlighter.css").read_text(encoding="utf-8"),
+    isolate_styles=False,
+)
+
+
+def highlighter_data(
+    document: str, text: str, segments: Sequence[Segment], turns: Sequence[Turn], codes: dict[int, Code],
+    pending: tuple[int, int] | None = None, focus: tuple[int, int] | None = None,
+    scroll_to: int | None = None, scroll_key: str | None = None, height: int = 640,
+) -> dict[str, Any]:
+    """Everything the browser needs to draw a transcript: flat pieces with code-point offsets, the segments
+    with their colours, and what to mark (pending selection, focused segment) or scroll to."""
+    extra = [Segment(-1, "", document, 0, pending[0], pending[1], "", 0, "", "", "", "")] if pending else []
+    pieces = transcript_pieces(text, [*segments, *extra], turns)
+    index = {seg.id: i for i, seg in enumerate(segments)}
+    rows = [[text[p.start:p.end], p.start, p.end, 1 if p.label else 0,
+             [index[s] for s in p.segment_ids if s in index]] for p in pieces]
+    shown = [{"id": s.id, "start": s.start, "end": s.end, "code": codes[s.code_id].name,
+              "colour": codes[s.code_id].colour, "coder": s.coder} for s in segments]
+    version = hashlib.sha1(json.dumps([document, rows, shown], ensure_ascii=False).encode("utf-8")).hexdigest()
+    return {
+        "document": document, "version": version, "length": len(text), "pieces": rows, "segments": shown,
+        "pending": list(pending) if pending else None, "focus": list(focus) if focus else None,
+        "scroll_to": scroll_to, "scroll_key": scroll_key, "height": height,
+    }
+
+
+def highlighter(data: dict[str, Any], key: str, on_event: Callable[[], None]) -> Any:
+    """Mount the highlighter; ``on_event`` runs when the browser sends a selection, click or undo."""
+    return _COMPONENT(key=key, data=data, on_event_change=on_event, height="content")

@@ -1,0 +1,31 @@
+"""Entry point of the app (``workbench serve PROJECT``): one project, several pages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run by `streamlit run path/to/main.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import streamlit as st  # noqa: E402
+
+from workbench.app import state  # noqa: E402
+
+st.set_page_config(page_title="Case-Study Coding Workbench", page_icon="🗂️", layout="wide")
+HERE = Path(__file__).parent / "views"
+
+PAGES = [
+    st.Page(str(HERE / "project.py"), title="Project", icon="📁", url_path="project", default=True),
+    st.Page(str(HERE / "code.py"), title="Code", icon="🖍️", url_path="code"),
+    st.Page(str(HERE / "codebook.py"), title="Codebook", icon="📚", url_path="codebook"),
+    st.Page(str(HERE / "retrieve.py"), title="Retrieve", icon="🔎", url_path="retrieve"),
+]
+
+project = state.project()
+with st.sidebar:
+    st.caption(f"Project: **{Path(project.path).name}**")
+    who = state.coder()
+    st.caption(f"Coder: **{who}**" if who else "Coder: not set (asked when you first code)")
+
+st.navigation(PAGES).run()

@@ -1,0 +1,113 @@
+"""Per-session state of the app: the open project, the coder's name, and the undo stack."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from workbench.coding import Change
+from workbench.errors import WorkbenchError
+from workbench.store import Project, open_project
+
+T = TypeVar("T")
+UNDO_DEPTH = 50
+
+
+def launch_options() -> argparse.Namespace:
+    """``--project`` and ``--coder`` given after ``--`` to ``streamlit run`` (``workbench serve`` does that); the
+    project may also come from ``$WORKBENCH_PROJECT``."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--project", default=os.environ.get("WORKBENCH_PROJECT"))
+    parser.add_argument("--coder", default=None)
+    options, _ = parser.parse_known_args(sys.argv[1:])
+    return options
+
+
+def project() -> Project:
+    """This session's open project (opened on first use, kept for the session)."""
+    options = launch_options()
+    path = st.session_state.get("project_path") or options.project
+    if not path:
+        st.error("No project given. Start the app with: workbench serve PROJECT")
+        st.stop()
+    current = st.session_state.get("_project")
+    if current is None or str(current.path) != str(path):
+        try:
+            current = open_project(path)
+        except WorkbenchError as exc:
+            st.error(str(exc))
+            st.stop()
+        st.session_state["_project"] = current
+        st.session_state["project_path"] = str(path)
+    return current
+
+
+def coder() -> str | None:
+    """The coder's name for this session, if set (``--coder`` presets it)."""
+    if "coder" not in st.session_state:
+        preset = launch_options().coder
+        st.session_state["coder"] = preset.strip() if preset and preset.strip() else None
+    return st.session_state["coder"]
+
+
+def set_coder(name: str) -> None:
+    name = " ".join(name.split())
+    if not name:
+        raise WorkbenchError("type your name to start coding")
+    st.session_state["coder"] = name
+
+
+def push_undo(change: Change, document: str) -> None:
+    stack = st.session_state.setdefault("undo_stack", [])
+    stack.append((change, document))
+    del stack[:-UNDO_DEPTH]
+
+
+def last_undo() -> tuple[Change, str] | None:
+    stack = st.session_state.get("undo_stack") or []
+    return stack[-1] if stack else None
+
+
+def pop_undo() -> tuple[Change, str] | None:
+    stack = st.session_state.get("undo_stack") or []
+    return stack.pop() if stack else None
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message to show once on the next run (after a callback changed something)."""
+    st.session_state.setdefault("_flash", []).append((kind, message))
+
+
+def show_flash() -> None:
+    for kind, message in st.session_state.pop("_flash", []):
+        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](message)
+
+
+def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
+    """Run a core call; a WorkbenchError becomes a one-line error message instead of a traceback."""
+    try:
+        result = action()
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+        return None
+    if success:
+        flash(success)
+    return result
+
+
+def recent_codes() -> list[int]:
+    return list(st.session_state.get("recent_codes", []))
+
+
+def remember_codes(code_ids: list[int]) -> None:
+    recent = [c for c in st.session_state.get("recent_codes", []) if c not in code_ids]
+    st.session_state["recent_codes"] = (list(code_ids) + recent)[:12]
+
+
+def get(key: str, default: Any = None) -> Any:
+    return st.session_state.get(key, default)

@@ -1,0 +1,344 @@
+"""The coding page: read a transcript, select any passage, apply codes, see codings as highlights and stripes.
+
+Deep link: ``/code?document=<name>&start=<offset>`` opens that document scrolled to that offset.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from workbench.app import state
+from workbench.app.highlighter import highlighter, highlighter_data
+from workbench.app.widgets import escaped, swatch
+from workbench.coding import (
+    apply_codes, edit_segment, enclosing_turn, enclosing_unit, remove_segments, segments_at, undo,
+)
+from workbench.errors import WorkbenchError
+
+project = state.project()
+state.show_flash()
+
+documents = project.documents()
+if not documents:
+    st.title("Code")
+    st.info("There are no documents yet. Import transcripts on the Project page.")
+    st.page_link("views/project.py", label="Go to the Project page", icon="📁")
+    st.stop()
+
+names = [d.name for d in documents]
+codes = {c.id: c for c in project.codes()}
+
+# ------------------------------------------------------------------------------------------- deep links
+linked_document = st.query_params.get("document")
+linked_start = st.query_params.get("start")
+link_key = f"{linked_document}|{linked_start}"
+if linked_document and st.session_state.get("_handled_link") != link_key:
+    st.session_state["_handled_link"] = link_key
+    if linked_document in names:
+        st.session_state["code_document"] = linked_document
+        st.session_state.pop("pending", None)
+        st.session_state.pop("cursor", None)
+        if linked_start is not None:
+            try:
+                offset = int(linked_start)
+            except ValueError:
+                st.warning(f"The link's start {linked_start!r} is not a number; showing the document's beginning.")
+            else:
+                st.session_state["scroll"] = (offset, f"{link_key}#{len(st.session_state.get('_links', []))}")
+                st.session_state.setdefault("_links", []).append(link_key)
+    else:
+        st.warning(f"The link names document {linked_document!r}, which is not in this project.")
+
+if st.session_state.get("code_document") not in names:
+    st.session_state["code_document"] = names[0]
+
+
+def on_document_change() -> None:
+    st.session_state.pop("pending", None)
+    st.session_state.pop("cursor", None)
+    st.session_state.pop("scroll", None)
+    st.query_params.clear()
+    st.query_params["document"] = st.session_state["code_document"]
+
+
+# ------------------------------------------------------------------------------------------- sidebar
+with st.sidebar:
+    st.selectbox("Document", names, key="code_document", on_change=on_document_change)
+    coder_names = [c["name"] for c in project.coders()]
+    scope = st.radio("Show codings of", ["all coders", "my codings", "one coder"], key="code_scope",
+                     horizontal=False)
+    chosen_coder = None
+    if scope == "one coder":
+        chosen_coder = st.selectbox("Coder", coder_names or ["(nobody has coded yet)"], key="code_scope_coder")
+    only_codes = st.multiselect("Show only these codes", list(codes), format_func=lambda c: codes[c].path,
+                                key="code_only", placeholder="all codes")
+
+document_name = st.session_state["code_document"]
+document = next(d for d in documents if d.name == document_name)
+text = project.document_text(document.id)
+turns = project.turns(document.id).get(document.id, [])
+me = state.coder()
+
+if scope == "my codings":
+    coders_filter = [me] if me else []
+elif scope == "one coder":
+    coders_filter = [chosen_coder] if chosen_coder in coder_names else []
+else:
+    coders_filter = None
+visible = project.segments(document_ids=[document.id], coders=coders_filter, code_ids=only_codes or None)
+
+
+# ------------------------------------------------------------------------------------------- events
+def on_highlighter_event() -> None:
+    """A selection, click or Ctrl+Z from the browser; kept pending in session state."""
+    value = st.session_state.get("highlighter") or {}
+    event = value.get("event") if hasattr(value, "get") else None
+    if not event or event.get("nonce") == st.session_state.get("_last_nonce"):
+        return
+    st.session_state["_last_nonce"] = event.get("nonce")
+    if event.get("document") != st.session_state.get("code_document"):
+        return  # an event from a transcript that is no longer shown
+    kind = event.get("type")
+    if kind == "selection":
+        select_span(int(event["start"]), int(event["end"]), event.get("text"))
+    elif kind in ("caret", "click"):
+        st.session_state["cursor"] = {"offset": int(event["offset"]), "segment": event.get("segment")}
+    elif kind == "undo":
+        undo_last()
+
+
+def select_span(start: int, end: int, selected: str | None = None) -> None:
+    """Keep ``[start, end)`` as the pending selection, after checking the browser's text against the slice."""
+    doc_text = project.document_text(project.document_id(st.session_state["code_document"]))
+    start, end = max(0, min(start, len(doc_text))), max(0, min(end, len(doc_text)))
+    if selected is not None and doc_text[start:end] != selected:
+        near = doc_text.find(selected, max(0, start - 40), end + 40 + len(selected)) if selected else -1
+        if near >= 0:
+            start, end = near, near + len(selected)
+        elif selected.strip() and doc_text[start:end].split() != selected.split():
+            state.flash("The selection could not be matched to the transcript exactly; please select it again.",
+                        "warning")
+            return
+    while start < end and doc_text[start].isspace():
+        start += 1
+    while end > start and doc_text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return
+    st.session_state["pending"] = {"start": start, "end": end}
+    st.session_state.pop("cursor", None)
+
+
+def ensure_coder() -> str | None:
+    """The coder's name, taken from the name box the first time someone codes."""
+    if state.coder():
+        return state.coder()
+    typed = st.session_state.get("coder_name_input", "")
+    try:
+        state.set_coder(typed)
+    except WorkbenchError as exc:
+        state.flash(str(exc), "error")
+        return None
+    return state.coder()
+
+
+def apply_pending(code_ids: list[int] | None = None) -> None:
+    pending = st.session_state.get("pending")
+    who = ensure_coder()
+    if not pending or not who:
+        return
+    chosen = code_ids if code_ids is not None else list(st.session_state.get("pick_codes", []))
+    if not chosen:
+        state.flash("Choose one or more codes to apply.", "warning")
+        return
+    memo = st.session_state.get("pick_memo", "").strip()
+    doc = st.session_state["code_document"]
+    change = state.attempt(lambda: apply_codes(project, project.document_id(doc), pending["start"],
+                                               pending["end"], chosen, who, memo))
+    if change:
+        change.label = f"code {', '.join(codes[c].name for c in chosen)} at {pending['start']}–{pending['end']}"
+        state.push_undo(change, doc)
+        state.remember_codes(chosen)
+        st.session_state.pop("pending", None)
+        st.session_state["pick_codes"] = []
+        st.session_state["pick_memo"] = ""
+        st.session_state["cursor"] = {"offset": pending["start"], "segment": None}
+        state.flash(f"Coded {pending['end'] - pending['start']} characters with "
+                    f"{', '.join(codes[c].name for c in chosen)}.")
+
+
+def undo_last() -> None:
+    entry = state.last_undo()
+    if not entry:
+        state.flash("Nothing to undo.", "info")
+        return
+    change, doc = entry
+    try:
+        undo(project, change, state.coder() or "unknown")
+    except WorkbenchError as exc:
+        state.flash(f"Could not undo: {exc}", "error")
+        return
+    state.pop_undo()
+    state.flash(f"Undone: {change.label} ({doc}).", "info")
+
+
+def remove_coding(segment_id: int) -> None:
+    who = ensure_coder()
+    if not who:
+        return
+    change = state.attempt(lambda: remove_segments(project, [segment_id], who), "Coding removed.")
+    if change:
+        state.push_undo(change, st.session_state["code_document"])
+
+
+def save_segment(segment_id: int) -> None:
+    who = ensure_coder()
+    if not who:
+        return
+    start = st.session_state.get(f"seg_start_{segment_id}")
+    end = st.session_state.get(f"seg_end_{segment_id}")
+    memo = st.session_state.get(f"seg_memo_{segment_id}")
+    change = state.attempt(lambda: edit_segment(project, segment_id, who, start=start, end=end, memo=memo),
+                           "Coding updated.")
+    if change:
+        state.push_undo(change, st.session_state["code_document"])
+
+
+def span_to_selection(segment_id: int) -> None:
+    pending = st.session_state.get("pending")
+    if pending:
+        st.session_state[f"seg_start_{segment_id}"] = pending["start"]
+        st.session_state[f"seg_end_{segment_id}"] = pending["end"]
+        save_segment(segment_id)
+        st.session_state.pop("pending", None)
+
+
+def select_unit(start: int, end: int) -> None:
+    st.session_state["pending"] = {"start": start, "end": end}
+
+
+def select_by_offsets() -> None:
+    select_span(int(st.session_state["manual_start"]), int(st.session_state["manual_end"]))
+
+
+# ------------------------------------------------------------------------------------------- layout
+st.title(document.name)
+meta = [f"{document.words:,} words", f"{document.turns} turns", f"speakers: {', '.join(document.speakers) or '—'}"]
+if document.cases:
+    meta.append(f"case: {', '.join(document.cases)}")
+meta.append(f"{len(visible)} codings shown")
+st.caption(" · ".join(meta))
+
+left, right = st.columns([3, 2], gap="medium")
+pending = st.session_state.get("pending")
+cursor = st.session_state.get("cursor")
+scroll = st.session_state.get("scroll")
+focus_segments = segments_at(visible, cursor["offset"]) if cursor else []
+focus = None
+if cursor and cursor.get("segment"):
+    focus_segments = [s for s in visible if s.id == cursor["segment"]] or focus_segments
+if focus_segments:
+    focus = (min(s.start for s in focus_segments), max(s.end for s in focus_segments))
+
+with left:
+    data = highlighter_data(
+        document.name, text, visible, turns, codes,
+        pending=(pending["start"], pending["end"]) if pending else None, focus=focus,
+        scroll_to=scroll[0] if scroll else None, scroll_key=scroll[1] if scroll else None,
+    )
+    highlighter(data, key="highlighter", on_event=on_highlighter_event)
+    with st.expander("Select by offsets (keyboard)"):
+        a, b, c = st.columns([2, 2, 1])
+        a.number_input("Start", min_value=0, max_value=len(text), step=1, key="manual_start")
+        b.number_input("End", min_value=0, max_value=len(text), step=1, key="manual_end")
+        c.button("Select", on_click=select_by_offsets, key="manual_select")
+
+with right:
+    entry = state.last_undo()
+    st.button(f"↶ Undo: {entry[0].label}" if entry else "↶ Undo", disabled=entry is None, on_click=undo_last,
+              help="Undo your last coding action (Ctrl+Z in the transcript)", key="undo_button")
+
+    if pending:
+        selected = text[pending["start"]:pending["end"]]
+        with st.container(border=True):
+            st.markdown(f"**Selection** {pending['start']}–{pending['end']} · {len(selected):,} characters")
+            preview = selected if len(selected) <= 400 else selected[:200] + " … " + selected[-150:]
+            st.markdown(f'<div style="font-family:Georgia,serif;color:#333">“{escaped(preview)}”</div>',
+                        unsafe_allow_html=True)
+            apply_col, cancel_col = st.columns(2)
+            apply_col.button("Apply codes", type="primary", on_click=apply_pending, key="apply_codes",
+                             use_container_width=True)
+            cancel_col.button("Cancel", on_click=lambda: st.session_state.pop("pending", None),
+                              key="cancel_selection", use_container_width=True)
+            if not me:
+                st.text_input("Your name (saved with every coding)", key="coder_name_input",
+                              placeholder="e.g. marloes")
+            recent = [c for c in state.recent_codes() if c in codes]
+            ordered = recent + [c for c in codes if c not in recent]
+            st.multiselect("Codes to apply", ordered, key="pick_codes", format_func=lambda c: codes[c].path,
+                           placeholder="type to filter codes")
+            picked = st.session_state.get("pick_codes") or []
+            if picked:
+                st.markdown(" &nbsp; ".join(swatch(codes[c].colour, codes[c].name) for c in picked),
+                            unsafe_allow_html=True)
+            st.text_area("Memo (optional)", key="pick_memo", height=68)
+            if recent:
+                st.caption("Recent codes: one click applies")
+                quick = st.columns(min(3, len(recent)))
+                for i, code_id in enumerate(recent[:6]):
+                    quick[i % len(quick)].button(codes[code_id].name, key=f"quick_{code_id}",
+                                                 on_click=apply_pending, args=([code_id],),
+                                                 use_container_width=True)
+
+    if cursor:
+        offset = cursor["offset"]
+        with st.container(border=True):
+            st.markdown(f"**At offset {offset}**")
+            turn = enclosing_turn(turns, offset)
+            sentence = enclosing_unit(project.units("sentence", document.id).get(document.id, []), offset)
+            q1, q2 = st.columns(2)
+            if turn:
+                q1.button("Select this speaker turn", on_click=select_unit, args=(turn.start, turn.end),
+                          key="select_turn", use_container_width=True)
+            if sentence:
+                q2.button("Select this sentence", on_click=select_unit, args=(sentence.start, sentence.end),
+                          key="select_sentence", use_container_width=True)
+            if not focus_segments:
+                st.caption("No coding here. Select text to code it.")
+            for seg in focus_segments:
+                code = codes[seg.code_id]
+                st.markdown(swatch(code.colour, code.path) + f" · {html.escape(seg.coder)} · {seg.start}–{seg.end}",
+                            unsafe_allow_html=True)
+                if seg.memo:
+                    st.markdown(f'<div style="color:#555;font-size:0.9em">Memo: {escaped(seg.memo)}</div>',
+                                unsafe_allow_html=True)
+                with st.expander("Edit or remove"):
+                    st.text_area("Memo", value=seg.memo, key=f"seg_memo_{seg.id}", height=68)
+                    s_col, e_col = st.columns(2)
+                    s_col.number_input("Start", min_value=0, max_value=len(text), value=seg.start,
+                                       key=f"seg_start_{seg.id}")
+                    e_col.number_input("End", min_value=0, max_value=len(text), value=seg.end,
+                                       key=f"seg_end_{seg.id}")
+                    b1, b2, b3 = st.columns(3)
+                    b1.button("Save", key=f"save_{seg.id}", on_click=save_segment, args=(seg.id,),
+                              use_container_width=True)
+                    b2.button("Span = selection", key=f"span_{seg.id}", on_click=span_to_selection,
+                              args=(seg.id,), disabled=not pending, use_container_width=True,
+                              help="Widen or narrow this coding to the current selection")
+                    b3.button("Remove", key=f"remove_{seg.id}", on_click=remove_coding, args=(seg.id,),
+                              use_container_width=True)
+
+    if not pending and not cursor:
+        st.info("Select any passage in the transcript with the mouse to code it. Click a highlight to see its "
+                "codes, coders and memos.")
+
+    used: dict[int, int] = {}
+    for seg in visible:
+        used[seg.code_id] = used.get(seg.code_id, 0) + 1
+    if used:
+        with st.expander(f"Codes in this document ({len(used)})", expanded=False):
+            st.markdown("<br>".join(swatch(codes[c].colour, f"{codes[c].path} ({n})")
+                                    for c, n in sorted(used.items(), key=lambda kv: -kv[1])),
+                        unsafe_allow_html=True)

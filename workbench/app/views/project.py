@@ -1,0 +1,95 @@
+"""The project page: overview, documents, cases and attributes, upload of transcripts and a cases table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from workbench.app import state
+from workbench.errors import WorkbenchError
+from workbench.importers import DEFAULT_MAX_MB, SUPPORTED_EXTENSIONS
+from workbench.ingest import import_sources
+
+project = state.project()
+state.show_flash()
+
+st.title("Project")
+st.caption(str(project.path))
+stats = project.stats()
+columns = st.columns(6)
+for column, (label, key) in zip(columns, [("Documents", "documents"), ("Words", "words"), ("Speaker turns", "turns"),
+                                          ("Codes", "codes"), ("Segments", "segments"), ("Coders", "coders")]):
+    column.metric(label, f"{stats[key]:,}")
+
+st.subheader("Documents")
+documents = project.documents()
+if documents:
+    table = pd.DataFrame([
+        {"document": d.name, "open": f"code?document={d.name}", "words": d.words, "characters": d.characters,
+         "turns": d.turns, "speakers": ", ".join(d.speakers), "cases": ", ".join(d.cases), "segments": d.segments,
+         "language": d.language, "source": d.source_name}
+        for d in documents
+    ])
+    st.dataframe(
+        table, hide_index=True, use_container_width=True,
+        column_config={"open": st.column_config.LinkColumn("open", display_text="code ›", width="small")},
+    )
+else:
+    st.info("No documents yet: import transcripts below.")
+
+st.subheader("Import transcripts")
+st.caption(f"Formats: {' '.join(SUPPORTED_EXTENSIONS)}. Importing several files is all or nothing: one unreadable "
+           "file stops the whole import and the project stays as it was.")
+with st.form("import_form", clear_on_submit=True):
+    uploads = st.file_uploader("Transcripts", type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
+                               accept_multiple_files=True, key="upload_files")
+    cases_upload = st.file_uploader("Cases and attributes (optional CSV: document,case,<attribute>…)", type=["csv"],
+                                    key="upload_cases")
+    language_choice = st.selectbox("Language", ["detect", "nl", "en"], key="upload_language")
+    max_mb = st.number_input("Size limit per file (MB)", min_value=1.0, max_value=200.0, value=DEFAULT_MAX_MB,
+                             step=1.0, key="upload_max_mb")
+    submitted = st.form_submit_button("Import", type="primary")
+
+if submitted:
+    sources = [(f.name, f.getvalue()) for f in uploads or []]
+    cases = (cases_upload.name, cases_upload.getvalue()) if cases_upload else None
+    if not sources and not cases:
+        st.warning("Choose one or more files to import.")
+    else:
+        progress = st.progress(0.0, text="Reading files…")
+
+        def report(done: int, total: int, name: str) -> None:
+            fraction = done / total if total else 1.0
+            progress.progress(fraction, text=f"Reading {name} ({done + 1} of {total})" if name else "Storing…")
+
+        try:
+            parsed = import_sources(project, sources, cases, language=None if language_choice == "detect"
+                                    else language_choice, max_mb=max_mb, who=state.coder() or "",
+                                    progress=report)
+        except WorkbenchError as exc:
+            progress.empty()
+            st.error(f"Nothing was imported: {exc}")
+        else:
+            progress.progress(1.0, text="Done")
+            names = ", ".join(d.name for d in parsed)
+            state.flash(f"Imported {len(parsed)} document(s){': ' + names if names else ''}"
+                        + (" and the cases table." if cases else "."))
+            st.rerun()
+
+st.subheader("Cases and attributes")
+cases = project.cases()
+if cases:
+    types = project.attributes()
+    st.dataframe(pd.DataFrame([{"case": c.name, "documents": ", ".join(c.documents),
+                                **{f"{a} ({t})": c.values.get(a, "") for a, t in types.items()}} for c in cases]),
+                 hide_index=True, use_container_width=True)
+else:
+    st.caption("No cases yet. Upload a cases CSV with the transcripts (columns document,case,<attribute>…).")
+
+with st.expander("Audit log (latest 200 changes)"):
+    entries = project.audit_log(limit=200)
+    if entries:
+        st.dataframe(pd.DataFrame([{"at": e.at, "who": e.who, "action": e.action, "target": e.target}
+                                   for e in entries]), hide_index=True, use_container_width=True)
+    else:
+        st.caption("Nothing recorded yet.")
