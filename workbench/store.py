@@ -1037,22 +1037,25 @@ def open_project(path: str | Path) -> Project:
         raise WorkbenchError(f"no project at {path} (create one with: workbench init {path})")
     if not path.is_file():
         raise WorkbenchError(f"{path} is not a file")
-    with open(path, "rb") as handle:
-        header = handle.read(16)
-    if header != b"SQLite format 3\x00":
-        raise WorkbenchError(f"{path} is not a workbench project file")
-    conn = _connect(path)
+    # The file is never opened by Python itself: closing any descriptor of a file drops all of this process's
+    # POSIX locks on it, including those of other SQLite connections (the app keeps one per session).
+    conn: sqlite3.Connection | None = None
     try:
+        conn = _connect(path)
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            raise WorkbenchError(f"{path} is an SQLite file but not a workbench project")
+            raise WorkbenchError(f"{path} is not a workbench project file")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         project = Project(path, conn)
         _migrate(project)
     except sqlite3.DatabaseError as exc:
-        conn.close()
+        if conn is not None:
+            conn.close()
+        if "not a database" in str(exc):
+            raise WorkbenchError(f"{path} is not a workbench project file") from None
         raise WorkbenchError(f"{path} is not a readable workbench project ({exc})") from None
     except BaseException:
-        conn.close()
+        if conn is not None:
+            conn.close()
         raise
     return project

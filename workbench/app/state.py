@@ -83,9 +83,15 @@ def flash(message: str, kind: str = "success") -> None:
     st.session_state.setdefault("_flash", []).append((kind, message))
 
 
-def show_flash() -> None:
+def show_flash() -> Any:
+    """Show pending messages in a container that always exists, so the elements below keep their place in the
+    page (a component that moved would be mounted again and lose its scroll position). Returns the container
+    for messages of this run."""
+    notices = st.container()
     for kind, message in st.session_state.pop("_flash", []):
-        {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}[kind](message)
+        {"success": notices.success, "error": notices.error, "info": notices.info,
+         "warning": notices.warning}[kind](message)
+    return notices
 
 
 def attempt(action: Callable[[], T], success: str | None = None) -> T | None:

@@ -18,7 +18,7 @@ from workbench.coding import (
 from workbench.errors import WorkbenchError
 
 project = state.project()
-state.show_flash()
+notices = state.show_flash()
 
 documents = project.documents()
 if not documents:
@@ -31,36 +31,42 @@ names = [d.name for d in documents]
 codes = {c.id: c for c in project.codes()}
 
 # ------------------------------------------------------------------------------------------- deep links
+# The shown document lives in "current_document" (widget state is dropped when another page is shown). A link
+# `?document=…&start=…` is handled once per navigation: its start is taken out of the URL after scrolling there.
 linked_document = st.query_params.get("document")
 linked_start = st.query_params.get("start")
-link_key = f"{linked_document}|{linked_start}"
-if linked_document and st.session_state.get("_handled_link") != link_key:
-    st.session_state["_handled_link"] = link_key
+if linked_document and (linked_start is not None or linked_document != st.session_state.get("current_document")):
     if linked_document in names:
-        st.session_state["code_document"] = linked_document
-        st.session_state.pop("pending", None)
-        st.session_state.pop("cursor", None)
+        if linked_document != st.session_state.get("current_document") or linked_start is not None:
+            st.session_state.pop("pending", None)
+            st.session_state.pop("cursor", None)
+        st.session_state["current_document"] = linked_document
         if linked_start is not None:
             try:
                 offset = int(linked_start)
             except ValueError:
-                st.warning(f"The link's start {linked_start!r} is not a number; showing the document's beginning.")
+                notices.warning(f"The link's start {linked_start!r} is not a number; showing the document's "
+                                "beginning.")
             else:
-                st.session_state["scroll"] = (offset, f"{link_key}#{len(st.session_state.get('_links', []))}")
-                st.session_state.setdefault("_links", []).append(link_key)
+                serial = st.session_state.get("_link_serial", 0) + 1
+                st.session_state["_link_serial"] = serial
+                st.session_state["scroll"] = (offset, f"{linked_document}|{offset}#{serial}")
+            del st.query_params["start"]
     else:
-        st.warning(f"The link names document {linked_document!r}, which is not in this project.")
+        notices.warning(f"The link names document {linked_document!r}, which is not in this project.")
 
-if st.session_state.get("code_document") not in names:
-    st.session_state["code_document"] = names[0]
+if st.session_state.get("current_document") not in names:
+    st.session_state["current_document"] = names[0]
+st.session_state["code_document"] = st.session_state["current_document"]
 
 
 def on_document_change() -> None:
+    st.session_state["current_document"] = st.session_state["code_document"]
     st.session_state.pop("pending", None)
     st.session_state.pop("cursor", None)
     st.session_state.pop("scroll", None)
     st.query_params.clear()
-    st.query_params["document"] = st.session_state["code_document"]
+    st.query_params["document"] = st.session_state["current_document"]
 
 
 # ------------------------------------------------------------------------------------------- sidebar
@@ -75,7 +81,7 @@ with st.sidebar:
     only_codes = st.multiselect("Show only these codes", list(codes), format_func=lambda c: codes[c].path,
                                 key="code_only", placeholder="all codes")
 
-document_name = st.session_state["code_document"]
+document_name = st.session_state["current_document"]
 document = next(d for d in documents if d.name == document_name)
 text = project.document_text(document.id)
 turns = project.turns(document.id).get(document.id, [])
@@ -98,7 +104,7 @@ def on_highlighter_event() -> None:
     if not event or event.get("nonce") == st.session_state.get("_last_nonce"):
         return
     st.session_state["_last_nonce"] = event.get("nonce")
-    if event.get("document") != st.session_state.get("code_document"):
+    if event.get("document") != st.session_state.get("current_document"):
         return  # an event from a transcript that is no longer shown
     kind = event.get("type")
     if kind == "selection":
@@ -111,7 +117,7 @@ def on_highlighter_event() -> None:
 
 def select_span(start: int, end: int, selected: str | None = None) -> None:
     """Keep ``[start, end)`` as the pending selection, after checking the browser's text against the slice."""
-    doc_text = project.document_text(project.document_id(st.session_state["code_document"]))
+    doc_text = project.document_text(project.document_id(st.session_state["current_document"]))
     start, end = max(0, min(start, len(doc_text))), max(0, min(end, len(doc_text)))
     if selected is not None and doc_text[start:end] != selected:
         near = doc_text.find(selected, max(0, start - 40), end + 40 + len(selected)) if selected else -1
@@ -154,7 +160,7 @@ def apply_pending(code_ids: list[int] | None = None) -> None:
         state.flash("Choose one or more codes to apply.", "warning")
         return
     memo = st.session_state.get("pick_memo", "").strip()
-    doc = st.session_state["code_document"]
+    doc = st.session_state["current_document"]
     change = state.attempt(lambda: apply_codes(project, project.document_id(doc), pending["start"],
                                                pending["end"], chosen, who, memo))
     if change:
@@ -175,12 +181,12 @@ def undo_last() -> None:
         state.flash("Nothing to undo.", "info")
         return
     change, doc = entry
+    state.pop_undo()
     try:
         undo(project, change, state.coder() or "unknown")
     except WorkbenchError as exc:
-        state.flash(f"Could not undo: {exc}", "error")
+        state.flash(f"Could not undo {change.label}: {exc}. It was taken off the undo list.", "error")
         return
-    state.pop_undo()
     state.flash(f"Undone: {change.label} ({doc}).", "info")
 
 
@@ -190,7 +196,7 @@ def remove_coding(segment_id: int) -> None:
         return
     change = state.attempt(lambda: remove_segments(project, [segment_id], who), "Coding removed.")
     if change:
-        state.push_undo(change, st.session_state["code_document"])
+        state.push_undo(change, st.session_state["current_document"])
 
 
 def save_segment(segment_id: int) -> None:
@@ -203,7 +209,7 @@ def save_segment(segment_id: int) -> None:
     change = state.attempt(lambda: edit_segment(project, segment_id, who, start=start, end=end, memo=memo),
                            "Coding updated.")
     if change:
-        state.push_undo(change, st.session_state["code_document"])
+        state.push_undo(change, st.session_state["current_document"])
 
 
 def span_to_selection(segment_id: int) -> None:
@@ -260,6 +266,9 @@ with right:
     st.button(f"↶ Undo: {entry[0].label}" if entry else "↶ Undo", disabled=entry is None, on_click=undo_last,
               help="Undo your last coding action (Ctrl+Z in the transcript)", key="undo_button")
 
+    if not me and (pending or cursor):
+        st.text_input("Your name (saved with every coding)", key="coder_name_input", placeholder="e.g. marloes")
+
     if pending:
         selected = text[pending["start"]:pending["end"]]
         with st.container(border=True):
@@ -269,12 +278,9 @@ with right:
                         unsafe_allow_html=True)
             apply_col, cancel_col = st.columns(2)
             apply_col.button("Apply codes", type="primary", on_click=apply_pending, key="apply_codes",
-                             use_container_width=True)
+                             width="stretch")
             cancel_col.button("Cancel", on_click=lambda: st.session_state.pop("pending", None),
-                              key="cancel_selection", use_container_width=True)
-            if not me:
-                st.text_input("Your name (saved with every coding)", key="coder_name_input",
-                              placeholder="e.g. marloes")
+                              key="cancel_selection", width="stretch")
             recent = [c for c in state.recent_codes() if c in codes]
             ordered = recent + [c for c in codes if c not in recent]
             st.multiselect("Codes to apply", ordered, key="pick_codes", format_func=lambda c: codes[c].path,
@@ -290,7 +296,7 @@ with right:
                 for i, code_id in enumerate(recent[:6]):
                     quick[i % len(quick)].button(codes[code_id].name, key=f"quick_{code_id}",
                                                  on_click=apply_pending, args=([code_id],),
-                                                 use_container_width=True)
+                                                 width="stretch")
 
     if cursor:
         offset = cursor["offset"]
@@ -301,14 +307,18 @@ with right:
             q1, q2 = st.columns(2)
             if turn:
                 q1.button("Select this speaker turn", on_click=select_unit, args=(turn.start, turn.end),
-                          key="select_turn", use_container_width=True)
+                          key="select_turn", width="stretch")
             if sentence:
                 q2.button("Select this sentence", on_click=select_unit, args=(sentence.start, sentence.end),
-                          key="select_sentence", use_container_width=True)
+                          key="select_sentence", width="stretch")
             if not focus_segments:
                 st.caption("No coding here. Select text to code it.")
             for seg in focus_segments:
                 code = codes[seg.code_id]
+                if st.session_state.get(f"seg_version_{seg.id}") != seg.updated:
+                    for field in ("memo", "start", "end"):
+                        st.session_state.pop(f"seg_{field}_{seg.id}", None)
+                    st.session_state[f"seg_version_{seg.id}"] = seg.updated
                 st.markdown(swatch(code.colour, code.path) + f" · {html.escape(seg.coder)} · {seg.start}–{seg.end}",
                             unsafe_allow_html=True)
                 if seg.memo:
@@ -323,12 +333,12 @@ with right:
                                        key=f"seg_end_{seg.id}")
                     b1, b2, b3 = st.columns(3)
                     b1.button("Save", key=f"save_{seg.id}", on_click=save_segment, args=(seg.id,),
-                              use_container_width=True)
+                              width="stretch")
                     b2.button("Span = selection", key=f"span_{seg.id}", on_click=span_to_selection,
-                              args=(seg.id,), disabled=not pending, use_container_width=True,
+                              args=(seg.id,), disabled=not pending, width="stretch",
                               help="Widen or narrow this coding to the current selection")
                     b3.button("Remove", key=f"remove_{seg.id}", on_click=remove_coding, args=(seg.id,),
-                              use_container_width=True)
+                              width="stretch")
 
     if not pending and not cursor:
         st.info("Select any passage in the transcript with the mouse to code it. Click a highlight to see its "

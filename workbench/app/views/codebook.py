@@ -117,9 +117,15 @@ def on_delete() -> None:
         st.session_state.pop("edit_code", None)
 
 
+def code_signature(code) -> tuple:
+    return (code.name, code.colour, code.definition, code.when_to_use, code.when_not_to_use, code.example,
+            code.keywords, code.parent_id)
+
+
 def load_edit_fields() -> None:
     code = by_id.get(st.session_state.get("edit_code"))
     if code:
+        st.session_state["edit_loaded"] = (code.id, code_signature(code))
         st.session_state.update({
             "edit_name": code.name, "edit_colour": code.colour, "edit_definition": code.definition,
             "edit_when": code.when_to_use, "edit_when_not": code.when_not_to_use, "edit_example": code.example,
@@ -135,8 +141,10 @@ with edit_col:
                 st.session_state["edit_code"] = codes[0].id
                 load_edit_fields()
             st.selectbox("Code", list(by_id), key="edit_code", format_func=code_label, on_change=load_edit_fields)
-            if "edit_name" not in st.session_state:
-                load_edit_fields()
+            shown = by_id[st.session_state["edit_code"]]
+            if "edit_name" not in st.session_state or st.session_state.get("edit_loaded") != (
+                    shown.id, code_signature(shown)):
+                load_edit_fields()  # first view, or the code changed elsewhere (import, merge, another page)
             current = by_id[st.session_state["edit_code"]]
             st.text_input("Name", key="edit_name")
             st.color_picker("Colour", key="edit_colour")

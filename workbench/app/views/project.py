@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
@@ -25,13 +27,13 @@ st.subheader("Documents")
 documents = project.documents()
 if documents:
     table = pd.DataFrame([
-        {"document": d.name, "open": f"code?document={d.name}", "words": d.words, "characters": d.characters,
+        {"document": d.name, "open": f"code?document={quote(d.name)}", "words": d.words, "characters": d.characters,
          "turns": d.turns, "speakers": ", ".join(d.speakers), "cases": ", ".join(d.cases), "segments": d.segments,
          "language": d.language, "source": d.source_name}
         for d in documents
     ])
     st.dataframe(
-        table, hide_index=True, use_container_width=True,
+        table, hide_index=True, width="stretch",
         column_config={"open": st.column_config.LinkColumn("open", display_text="code ›", width="small")},
     )
 else:
@@ -82,7 +84,7 @@ if cases:
     types = project.attributes()
     st.dataframe(pd.DataFrame([{"case": c.name, "documents": ", ".join(c.documents),
                                 **{f"{a} ({t})": c.values.get(a, "") for a, t in types.items()}} for c in cases]),
-                 hide_index=True, use_container_width=True)
+                 hide_index=True, width="stretch")
 else:
     st.caption("No cases yet. Upload a cases CSV with the transcripts (columns document,case,<attribute>…).")
 
@@ -90,6 +92,6 @@ with st.expander("Audit log (latest 200 changes)"):
     entries = project.audit_log(limit=200)
     if entries:
         st.dataframe(pd.DataFrame([{"at": e.at, "who": e.who, "action": e.action, "target": e.target}
-                                   for e in entries]), hide_index=True, use_container_width=True)
+                                   for e in entries]), hide_index=True, width="stretch")
     else:
         st.caption("Nothing recorded yet.")

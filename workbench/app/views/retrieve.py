@@ -52,7 +52,7 @@ top[0].markdown(f"**{len(found)} segments** in {len({r.segment.document for r in
 if found:
     rows = segment_rows(project, [r.segment for r in found])
     top[1].download_button("Export CSV", rows_to_csv(rows).encode("utf-8"), file_name="retrieved-segments.csv",
-                           mime="text/csv", key="ret_export", use_container_width=True)
+                           mime="text/csv", key="ret_export", width="stretch")
 
 pages = max(1, -(-len(found) // PAGE_SIZE))
 page = st.number_input("Page", min_value=1, max_value=pages, value=1, key="ret_page") if pages > 1 else 1

@@ -224,11 +224,19 @@ export default function highlighter(component) {
   scroller.style.height = data.height ? `${data.height}px` : "";
   root.wbData = data;
 
+  const freshMount = !root.dataset.version;
   if (root.dataset.version !== data.version) {
+    const keepScroll = root.dataset.document === data.document ? scroller.scrollTop : 0;
     buildTranscript(transcript, data);
     root.dataset.version = data.version;
     root.dataset.document = data.document;
+    scroller.scrollTop = keepScroll;
     requestAnimationFrame(() => layoutStripes(root, data));
+  }
+  const scrollMemory = `wb-scroll:${data.document}`;
+  if (freshMount && !(data.scroll_key && root.dataset.scrollKey !== data.scroll_key)) {
+    const remembered = Number(sessionStorage.getItem(scrollMemory) || 0);
+    if (remembered) requestAnimationFrame(() => { scroller.scrollTop = remembered; });
   }
   markRange(transcript, data.pending, "wb-pending");
   markRange(transcript, data.focus, "wb-focus");
@@ -302,9 +310,18 @@ export default function highlighter(component) {
   });
   observer.observe(transcript);
 
+  let scrollTimer = null;
+  const onScroll = () => {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(() => sessionStorage.setItem(scrollMemory, String(scroller.scrollTop)), 120);
+  };
+
   scroller.addEventListener("mouseup", onMouseUp);
+  scroller.addEventListener("scroll", onScroll);
   document.addEventListener("keydown", onKeyDown);
   return () => {
+    clearTimeout(scrollTimer);
+    scroller.removeEventListener("scroll", onScroll);
     clearTimeout(timer);
     clearTimeout(resizeTimer);
     observer.disconnect();

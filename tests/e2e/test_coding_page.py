@@ -1,0 +1,222 @@
+"""The coding page in a real browser: mouse selection, exact offsets, literal text, deep links, removal, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.codebook import import_codebook
+from workbench.ingest import import_sources
+from workbench.store import create_project, open_project
+
+from ..conftest import CODEBOOK
+from .conftest import App
+from .helpers import (
+    TRANSCRIPT, apply_code, char_box, drag_select, highlight_spans, open_transcript, pending_span, wait_idle,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+EMOJI = "R: Ik 😀 ben blij. 👍🏽 Echt waar, zeg.\r\nI: Goed zo 🇳🇱 hoor.\r\nR: Ja, de buurt is 𝔰𝔱𝔦𝔩.\r\n"
+HOSTILE = (
+    "R: <script>window.__pwned = 1</script> en <img src=x onerror=\"window.__pwned = 2\">\n"
+    "I: **vet** en <b>tag</b> &amp; [link](javascript:alert(1))\n"
+)
+
+
+@pytest.fixture(scope="module")
+def project_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("e2e") / "e2e.wbproj"
+    with create_project(path) as project:
+        import_sources(project, [
+            ("emoji.txt", EMOJI.encode("utf-8")),
+            ("hostile.txt", HOSTILE.encode("utf-8")),
+            ("ria.txt", (ROOT / "interviews" / "bewoner-ria.txt").read_bytes()),
+        ])
+        import_codebook(project, CODEBOOK)
+        doc = project.document_id("emoji")
+        text = project.document_text(doc)
+        start = text.index("Echt")
+        project.add_segment(doc, start, start + len("Echt waar"), project.resolve_code("link work").id, "other")
+    return path
+
+
+@pytest.fixture(scope="module")
+def app(project_path):
+    running = App(project_path, coder="e2e")
+    yield running
+    running.stop()
+
+
+def stored(project_path: Path, document: str, coder: str = "e2e") -> list:
+    with open_project(project_path) as project:
+        return project.segments(document_ids=[project.document_id(document)], coders=[coder], with_text=True)
+
+
+def text_of(project_path: Path, document: str) -> str:
+    with open_project(project_path) as project:
+        return project.document_text(project.document_id(document))
+
+
+def test_drag_select_apply_and_reload(page, app, project_path) -> None:
+    text = text_of(project_path, "ria")
+    start = text.index("Sinds achtenzestig.")
+    end = start + len("Sinds achtenzestig. Mei achtenzestig.")
+    open_transcript(page, app, "ria")
+    drag_select(page, start, end)
+    assert pending_span(page) == (start, end)
+    apply_code(page, "participation fatigue", memo="eerste test")
+    rows = [s for s in stored(project_path, "ria") if s.code == "participation fatigue"]
+    assert [(s.start, s.end, s.text, s.memo) for s in rows] == [
+        (start, end, "Sinds achtenzestig. Mei achtenzestig.", "eerste test")]
+    page.reload()
+    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]")
+    assert (start, end) in highlight_spans(page, "participation fatigue")
+
+
+def test_offsets_after_emoji_are_code_points(page, app, project_path) -> None:
+    text = text_of(project_path, "emoji")
+    start = text.index("ben blij")
+    end = start + len("ben blij")
+    open_transcript(page, app, "emoji")
+    drag_select(page, start, end)
+    assert pending_span(page) == (start, end)
+    apply_code(page, "distrust of institutions")
+    rows = [s for s in stored(project_path, "emoji") if s.code == "distrust of institutions"]
+    assert [(s.start, s.end, s.text) for s in rows] == [(start, end, "ben blij")]
+
+
+def test_selection_across_a_line_break_from_crlf(page, app, project_path) -> None:
+    text = text_of(project_path, "emoji")
+    assert "\r" not in text
+    start = text.index("zeg.")
+    end = text.index("Goed") + len("Goed")
+    open_transcript(page, app, "emoji")
+    drag_select(page, start, end)
+    assert pending_span(page) == (start, end)
+    apply_code(page, "distrust among residents")
+    rows = [s for s in stored(project_path, "emoji") if s.code == "distrust among residents"]
+    assert [(s.start, s.end, s.text) for s in rows] == [(start, end, "zeg.\nI: Goed")]
+
+
+def test_selection_across_an_existing_highlight_and_astral_letters(page, app, project_path) -> None:
+    text = text_of(project_path, "emoji")
+    start = text.index("👍🏽")
+    end = text.index("𝔱") + len("𝔱𝔦")
+    open_transcript(page, app, "emoji")
+    assert highlight_spans(page, "link work")
+    drag_select(page, start, end)
+    assert pending_span(page) == (start, end)
+    apply_code(page, "participation fatigue")
+    rows = [s for s in stored(project_path, "emoji") if s.code == "participation fatigue"]
+    assert [(s.start, s.end, s.text) for s in rows] == [(start, end, text[start:end])]
+    assert rows[0].text.startswith("👍🏽 Echt waar") and rows[0].text.endswith("𝔱𝔦")
+
+
+def test_transcript_text_is_literal_and_never_executed(page, app, project_path) -> None:
+    open_transcript(page, app, "hostile")
+    rendered = page.locator(TRANSCRIPT).inner_text()
+    assert "<script>window.__pwned = 1</script>" in rendered
+    assert '<img src=x onerror="window.__pwned = 2">' in rendered
+    assert "**vet** en <b>tag</b> &amp;" in rendered
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator(f"{TRANSCRIPT} script, {TRANSCRIPT} img, {TRANSCRIPT} b").count() == 0
+    joined = page.eval_on_selector_all(f"{TRANSCRIPT} .wb-piece", "els => els.map(e => e.textContent).join('')")
+    assert joined == text_of(project_path, "hostile")
+
+
+def test_deep_link_opens_the_document_scrolled_to_the_offset(page, app, project_path) -> None:
+    text = text_of(project_path, "ria")
+    offset = text.index("Twee jaar later was ze dood")
+    open_transcript(page, app, "ria", start=offset)
+    page.wait_for_timeout(600)
+    visible = page.evaluate(
+        """(offset) => {
+          const scroller = document.querySelector('.wb-scroll');
+          const piece = [...document.querySelectorAll('[data-testid="transcript"] .wb-piece')]
+            .find(p => +p.dataset.start <= offset && offset < +p.dataset.end);
+          const a = scroller.getBoundingClientRect(), b = piece.getBoundingClientRect();
+          return scroller.scrollTop > 0 && b.bottom > a.top && b.top < a.bottom;
+        }""",
+        offset,
+    )
+    assert visible
+    assert page.get_by_role("heading", name="ria").count() == 1
+
+
+def test_deep_link_to_an_unknown_document_warns(page, app) -> None:
+    open_transcript(page, app, "emoji")
+    page.goto(f"{app.url}/code?document=nope&start=3")
+    page.wait_for_selector("text=/not in this project/")
+
+
+def test_remove_a_coding_by_clicking_its_highlight(page, app, project_path) -> None:
+    text = text_of(project_path, "ria")
+    start = text.index("Henk en ik waren net getrouwd")
+    end = start + len("Henk en ik waren net getrouwd")
+    open_transcript(page, app, "ria")
+    drag_select(page, start, end)
+    apply_code(page, "distrust")
+    segment = next(s for s in stored(project_path, "ria") if s.code == "distrust" and s.start == start)
+    box = char_box(page, start + 3)
+    page.mouse.click(box["left"] + 1, (box["top"] + box["bottom"]) / 2)
+    page.wait_for_selector(f"text=At offset")
+    wait_idle(page)
+    page.get_by_text("Edit or remove").first.click()
+    page.locator(".st-key-remove_%d button" % segment.id).click()
+    page.wait_for_selector("text=Coding removed.")
+    wait_idle(page)
+    assert all(s.id != segment.id for s in stored(project_path, "ria"))
+    assert (start, end) not in highlight_spans(page, "distrust")
+
+
+def test_ctrl_z_undoes_the_last_coding(page, app, project_path) -> None:
+    text = text_of(project_path, "ria")
+    start = text.index("Een eigen douche")
+    end = start + len("Een eigen douche")
+    open_transcript(page, app, "ria")
+    drag_select(page, start, end)
+    apply_code(page, "best persons")
+    assert any(s.start == start and s.code == "best persons" for s in stored(project_path, "ria"))
+    page.locator(TRANSCRIPT).click(position={"x": 5, "y": 5})
+    wait_idle(page)
+    page.keyboard.press("Control+z")
+    page.wait_for_selector("text=/Undone: code best persons/")
+    wait_idle(page)
+    assert not any(s.start == start and s.code == "best persons" for s in stored(project_path, "ria"))
+    with open_project(project_path) as project:
+        assert project.audit_log(limit=1)[0].action == "segment.delete"
+
+
+def test_first_coding_asks_for_the_coders_name(page, project_path) -> None:
+    unnamed = App(project_path)
+    try:
+        text = text_of(project_path, "ria")
+        start = text.index("licht en lucht en groen")
+        end = start + len("licht en lucht en groen")
+        open_transcript(page, unnamed, "ria")
+        drag_select(page, start, end)
+        name_box = page.get_by_label("Your name (saved with every coding)")
+        assert name_box.is_visible()
+        name_box.fill("fatima")
+        name_box.blur()
+        wait_idle(page)
+        apply_code(page, "link work")
+        rows = stored(project_path, "ria", coder="fatima")
+        assert [(s.start, s.end, s.code) for s in rows] == [(start, end, "link work")]
+    finally:
+        unnamed.stop()
+
+
+def test_applying_a_code_keeps_the_transcript_in_place(page, app, project_path) -> None:
+    text = text_of(project_path, "ria")
+    start = text.index("de vuilnis op de trap")
+    end = start + len("de vuilnis op de trap")
+    open_transcript(page, app, "ria")
+    drag_select(page, start, end)
+    before = page.evaluate("() => document.querySelector('.wb-scroll').scrollTop")
+    page.evaluate("() => { document.querySelector('.wb-root').__sameElement = true; }")
+    apply_code(page, "distrust among residents")
+    assert before > 0
+    assert page.evaluate("() => document.querySelector('.wb-scroll').scrollTop") == before
+    assert page.evaluate("() => document.querySelector('.wb-root').__sameElement") is True
