@@ -579,6 +579,9 @@ def test_edit_fields_follow_a_coding_widened_by_apply(app, full_path):
     ok(at.button(key="apply_codes").click().run())
     assert [(s.id, s.end) for s in segments(full_path)] == [(seg_id, end + 30)]  # widened
 
+    at.session_state["cursor"] = {"offset": start, "segment": None}  # the coder clicks the coding again
+    at.run()
+    assert at.number_input(key=f"seg_end_{seg_id}").value == end + 30
     at.text_area(key=f"seg_memo_{seg_id}").input("a memo")
     ok(at.button(key=f"save_{seg_id}").click().run())
     (seg,) = segments(full_path)

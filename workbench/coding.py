@@ -6,10 +6,10 @@ Pure Python: the coding page renders what :func:`transcript_pieces` returns and 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import WorkbenchError
 from .models import Segment, Span, Turn
@@ -17,8 +17,7 @@ from .store import Project
 from .turns import label_end
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A run of text ``[start, end)`` with one set of segments over it; ``label`` marks a speaker label."""
 
     start: int
@@ -32,30 +31,25 @@ def transcript_pieces(text: str, segments: Sequence[Segment], turns: Sequence[Tu
     segments render as pieces that each carry all segments covering them. O((n + s) log s)."""
     labels = [(t.start, label_end(text, t)) for t in turns if t.speaker]
     labels = [(s, e) for s, e in labels if e > s]
-    cuts = {0, len(text)}
+    opening: dict[int, list[int]] = defaultdict(list)
+    closing: dict[int, list[int]] = defaultdict(list)
     for seg in segments:
-        cuts.add(seg.start)
-        cuts.add(seg.end)
-    for start, end in labels:
-        cuts.add(start)
-        cuts.add(end)
-    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
-    events: dict[int, list[tuple[int, int]]] = {}
-    for seg in segments:
-        events.setdefault(seg.start, []).append((1, seg.id))
-        events.setdefault(seg.end, []).append((-1, seg.id))
-    label_starts = [s for s, _ in labels]
+        opening[seg.start].append(seg.id)
+        closing[seg.end].append(seg.id)
+    label_at = {start: end for start, end in labels}
+    bounds = sorted({0, len(text), *opening, *closing, *label_at, *label_at.values()})
+    bounds = [b for b in bounds if 0 <= b <= len(text)]
     active: dict[int, None] = {}
+    label_until = -1
     pieces: list[Piece] = []
     for start, end in zip(bounds, bounds[1:]):
-        for change, seg_id in events.get(start, []):
-            if change > 0:
-                active[seg_id] = None
-            else:
-                active.pop(seg_id, None)
-        index = bisect_right(label_starts, start) - 1
-        is_label = index >= 0 and labels[index][0] <= start < labels[index][1]
-        pieces.append(Piece(start, end, tuple(active), is_label))
+        for seg_id in closing.get(start, ()):
+            active.pop(seg_id, None)
+        for seg_id in opening.get(start, ()):
+            active[seg_id] = None
+        if start in label_at:
+            label_until = label_at[start]
+        pieces.append(Piece(start, end, tuple(active), start < label_until))
     return pieces
 
 
@@ -69,17 +63,6 @@ def enclosing_turn(turns: Sequence[Turn], offset: int) -> Span | None:
     for turn in turns:
         if turn.start <= offset < max(turn.end, turn.start + 1):
             return Span(turn.start, turn.end)
-    return None
-
-
-def enclosing_unit(units: Sequence[Span], offset: int) -> Span | None:
-    """The unit (sentence, paragraph) around ``offset``, or the nearest one after it on the same line."""
-    starts = [u.start for u in units]
-    index = bisect_right(starts, offset) - 1
-    if index >= 0 and units[index].start <= offset < units[index].end:
-        return units[index]
-    if index + 1 < len(units) and units[index + 1].start - offset <= 2:
-        return units[index + 1]
     return None
 
 

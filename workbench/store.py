@@ -391,6 +391,19 @@ class Project:
             result[doc_id].append(Span(start, end))
         return result
 
+    def unit_at(self, kind: str, document_id: int, offset: int) -> Span | None:
+        """The stored unit (``sentence``, ``paragraph``) containing ``offset``, else the next one if it starts
+        within two characters (a click just before a sentence)."""
+        row = self.conn.execute(
+            "SELECT start, end FROM units WHERE document_id = ? AND kind = ? AND start <= ? "
+            "ORDER BY start DESC LIMIT 1", (document_id, kind, offset)).fetchone()
+        if row and row[0] <= offset < row[1]:
+            return Span(*row)
+        row = self.conn.execute(
+            "SELECT start, end FROM units WHERE document_id = ? AND kind = ? AND start > ? AND start <= ? "
+            "ORDER BY start LIMIT 1", (document_id, kind, offset, offset + 2)).fetchone()
+        return Span(*row) if row else None
+
     def document_lengths(self) -> dict[int, int]:
         return dict(self.conn.execute("SELECT id, characters FROM documents"))
 

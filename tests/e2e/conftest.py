@@ -55,7 +55,7 @@ def browser():
 class App:
     """A running ``workbench serve`` on a free port."""
 
-    def __init__(self, project: Path, coder: str | None = None) -> None:
+    def __init__(self, project: Path, coder: str | None = None, env: dict[str, str] | None = None) -> None:
         self.project = project
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -63,7 +63,8 @@ class App:
         if coder:
             command += ["--coder", coder]
         self.log = open(project.with_suffix(".log"), "w")
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
+                                        env={**os.environ, **(env or {})})
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.process.poll() is not None:

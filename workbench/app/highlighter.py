@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,21 +23,27 @@ _COMPONENT = st.components.v2.component(
 
 def highlighter_data(
     document: str, text: str, segments: Sequence[Segment], turns: Sequence[Turn], codes: dict[int, Code],
+    text_key: str, send_text: bool = True,
     pending: tuple[int, int] | None = None, focus: tuple[int, int] | None = None,
     scroll_to: int | None = None, scroll_key: str | None = None, height: int = 640,
 ) -> dict[str, Any]:
     """Everything the browser needs to draw a transcript: flat pieces with code-point offsets, the segments
-    with their colours, and what to mark (pending selection, focused segment) or scroll to."""
+    with their colours, and what to mark (pending selection, focused segment) or scroll to. The text itself
+    travels only when ``send_text`` (the browser keeps it under ``text_key``)."""
     extra = [Segment(-1, "", document, 0, pending[0], pending[1], "", 0, "", "", "", "")] if pending else []
     pieces = transcript_pieces(text, [*segments, *extra], turns)
     index = {seg.id: i for i, seg in enumerate(segments)}
-    rows = [[text[p.start:p.end], p.start, p.end, 1 if p.label else 0,
-             [index[s] for s in p.segment_ids if s in index]] for p in pieces]
+    rows = [[p.start, p.end, 1 if p.label else 0, [index[s] for s in p.segment_ids if s in index]]
+            for p in pieces]
     shown = [{"id": s.id, "start": s.start, "end": s.end, "code": codes[s.code_id].name,
               "colour": codes[s.code_id].colour, "coder": s.coder} for s in segments]
-    version = hashlib.sha1(json.dumps([document, rows, shown], ensure_ascii=False).encode("utf-8")).hexdigest()
+    signature = (document, len(text), hash(text), pending, tuple((s.id, s.start, s.end, s.code_id, s.coder)
+                                                                 for s in segments),
+                 tuple((c, codes[c].name, codes[c].colour) for c in sorted({s.code_id for s in segments})))
+    version = hashlib.sha1(repr(signature).encode("utf-8")).hexdigest()
     return {
         "document": document, "version": version, "length": len(text), "pieces": rows, "segments": shown,
+        "text_key": text_key, "text": text if send_text else None,
         "pending": list(pending) if pending else None, "focus": list(focus) if focus else None,
         "scroll_to": scroll_to, "scroll_key": scroll_key, "height": height,
     }

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
+
+STARTED = time.perf_counter()
 
 if __package__ in (None, ""):  # run by `streamlit run path/to/main.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -28,4 +31,6 @@ with st.sidebar:
     who = state.coder()
     st.caption(f"Coder: **{who}**" if who else "Coder: not set (asked when you first code)")
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+page.run()
+state.record_run_time(page.url_path, (time.perf_counter() - STARTED) * 1000)

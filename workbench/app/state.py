@@ -117,3 +117,12 @@ def remember_codes(code_ids: list[int]) -> None:
 
 def get(key: str, default: Any = None) -> Any:
     return st.session_state.get(key, default)
+
+
+def record_run_time(page: str, milliseconds: float) -> None:
+    """Keep how long this script run took (benchmarks read it; ``$WORKBENCH_RUN_LOG`` also appends it to a file)."""
+    st.session_state["_last_run_ms"] = milliseconds
+    log = os.environ.get("WORKBENCH_RUN_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{page}\t{milliseconds:.2f}\n")

@@ -13,7 +13,7 @@ from workbench.app import state
 from workbench.app.highlighter import highlighter, highlighter_data
 from workbench.app.widgets import escaped, swatch
 from workbench.coding import (
-    apply_codes, edit_segment, enclosing_turn, enclosing_unit, remove_segments, segments_at, undo,
+    apply_codes, edit_segment, enclosing_turn, remove_segments, segments_at, undo,
 )
 from workbench.errors import WorkbenchError
 
@@ -113,6 +113,8 @@ def on_highlighter_event() -> None:
         st.session_state["cursor"] = {"offset": int(event["offset"]), "segment": event.get("segment")}
     elif kind == "undo":
         undo_last()
+    elif kind == "need_text":
+        st.session_state.setdefault("_texts_sent", set()).clear()
 
 
 def select_span(start: int, end: int, selected: str | None = None) -> None:
@@ -170,7 +172,7 @@ def apply_pending(code_ids: list[int] | None = None) -> None:
         st.session_state.pop("pending", None)
         st.session_state["pick_codes"] = []
         st.session_state["pick_memo"] = ""
-        st.session_state["cursor"] = {"offset": pending["start"], "segment": None}
+        st.session_state.pop("cursor", None)
         state.flash(f"Coded {pending['end'] - pending['start']} characters with "
                     f"{', '.join(codes[c].name for c in chosen)}.")
 
@@ -249,12 +251,15 @@ if focus_segments:
     focus = (min(s.start for s in focus_segments), max(s.end for s in focus_segments))
 
 with left:
+    texts_sent = st.session_state.setdefault("_texts_sent", set())
     data = highlighter_data(
-        document.name, text, visible, turns, codes,
+        document.name, text, visible, turns, codes, text_key=document.sha256,
+        send_text=document.sha256 not in texts_sent,
         pending=(pending["start"], pending["end"]) if pending else None, focus=focus,
         scroll_to=scroll[0] if scroll else None, scroll_key=scroll[1] if scroll else None,
     )
     highlighter(data, key="highlighter", on_event=on_highlighter_event)
+    texts_sent.add(document.sha256)
     with st.expander("Select by offsets (keyboard)"):
         a, b, c = st.columns([2, 2, 1])
         a.number_input("Start", min_value=0, max_value=len(text), step=1, key="manual_start")
@@ -303,7 +308,7 @@ with right:
         with st.container(border=True):
             st.markdown(f"**At offset {offset}**")
             turn = enclosing_turn(turns, offset)
-            sentence = enclosing_unit(project.units("sentence", document.id).get(document.id, []), offset)
+            sentence = project.unit_at("sentence", document.id, offset)
             q1, q2 = st.columns(2)
             if turn:
                 q1.button("Select this speaker turn", on_click=select_unit, args=(turn.start, turn.end),

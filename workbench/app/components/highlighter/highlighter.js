@@ -1,9 +1,10 @@
 // Transcript highlighter for the Case-Study Coding Workbench (Streamlit components v2, vendored, no CDN).
 //
-// Python sends the transcript as flat pieces [text, start, end, flags, segmentIndexes]; start/end are code-point
-// offsets into the stored text. Every piece is one <span> holding one text node that is an exact slice of the
-// stored text (built with createTextNode, never innerHTML), so a DOM position converts to a code-point offset by
-// counting code points inside one node. Selections, clicks and Ctrl+Z go back to Python as trigger events.
+// Python sends the transcript as flat pieces [start, end, flags, segmentIndexes]; start/end are code-point offsets
+// into the stored text, which is sent once per document and session and kept in window.__wbTexts. Every piece is
+// one <span> holding one text node that is an exact slice of the stored text (built with createTextNode, never
+// innerHTML), so a DOM position converts to a code-point offset by counting code points inside one node.
+// Selections, clicks and Ctrl+Z go back to Python as trigger events.
 
 const DEBOUNCE_MS = 40;
 const DUPLICATE_MS = 700;
@@ -82,10 +83,24 @@ function pieceBackground(colours) {
   return `linear-gradient(to bottom, ${bands.join(", ")})`;
 }
 
-function buildTranscript(transcript, data) {
+// The UTF-16 index just after `count` code points from `from` in `text`.
+function advanceCodePoints(text, from, count) {
+  let index = from;
+  for (let n = 0; n < count && index < text.length; n++) {
+    const unit = text.charCodeAt(index);
+    index += unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length ? 2 : 1;
+  }
+  return index;
+}
+
+function buildTranscript(transcript, data, fullText) {
   const fragment = document.createDocumentFragment();
   const segments = data.segments;
-  for (const [text, start, end, flags, indexes] of data.pieces) {
+  let cursor = 0;
+  for (const [start, end, flags, indexes] of data.pieces) {
+    const next = advanceCodePoints(fullText, cursor, end - start);
+    const text = fullText.slice(cursor, next);
+    cursor = next;
     const span = document.createElement("span");
     span.className = "wb-piece";
     if (flags & 1) span.classList.add("wb-speaker");
@@ -225,9 +240,16 @@ export default function highlighter(component) {
   root.wbData = data;
 
   const freshMount = !root.dataset.version;
+  const texts = (window.__wbTexts = window.__wbTexts || new Map());
+  if (typeof data.text === "string") texts.set(data.text_key, data.text);
+  const fullText = texts.get(data.text_key);
+  if (fullText === undefined) {
+    setTriggerValue("event", { type: "need_text", document: data.document, nonce: `${Date.now()}-text` });
+    return () => {};
+  }
   if (root.dataset.version !== data.version) {
     const keepScroll = root.dataset.document === data.document ? scroller.scrollTop : 0;
-    buildTranscript(transcript, data);
+    buildTranscript(transcript, data, fullText);
     root.dataset.version = data.version;
     root.dataset.document = data.document;
     scroller.scrollTop = keepScroll;

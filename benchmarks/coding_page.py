@@ -1,0 +1,178 @@
+"""Benchmark of the coding page (issue: coding in the browser). Generates its own data; prints figures and ratios.
+
+A 20,000-word transcript with 500 segments:
+1. the server-side rerun after applying a code (the script run in the server, median)  target ≤ 50 ms
+2. in Chromium: page open to painted transcript and stripes                  target ≤ 2.5 s
+3. in Chromium: mouseup to re-rendered highlights (pending selection shown)  target ≤ 600 ms
+   and click on Apply to the new highlight painted (reported)
+
+Baseline measured in the same run: the core work alone (apply_codes + building the component's data).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import median_ms, report, synthetic_transcript
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from workbench.coding import apply_codes, undo  # noqa: E402
+from workbench.ingest import import_sources  # noqa: E402
+from workbench.models import NewSegment  # noqa: E402
+from workbench.store import create_project, open_project  # noqa: E402
+
+CODES = [f"theme {i:02d}" for i in range(20)]
+
+
+def build(folder: Path) -> Path:
+    path = folder / "coding.wbproj"
+    with create_project(path) as project:
+        for name in CODES:
+            project.add_code(name)
+        import_sources(project, [("long.txt", synthetic_transcript(20_000, seed=3, emoji=True).encode())])
+        doc_id = project.document_id("long")
+        length = project.document_lengths()[doc_id]
+        rng = random.Random(5)
+        code_ids = [project.resolve_code(c).id for c in CODES]
+        slot = length // 500
+        new = []
+        for i in range(500):
+            start = i * slot + rng.randint(0, slot // 3)
+            end = min(start + rng.randint(30, 600), length)
+            new.append(NewSegment(doc_id, start, end, code_ids[i % 20], "bench" if i % 3 else "other"))
+        project.add_segments(new)
+    return path
+
+
+def server_rerun(path: Path) -> tuple[float, float]:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["WORKBENCH_PROJECT"] = str(path)
+    sys.argv = [sys.argv[0]]
+    at = AppTest.from_file(str(ROOT / "workbench" / "app" / "main.py"), default_timeout=60)
+    at.session_state["coder"] = "bench"
+    at.run()
+    at.switch_page("views/code.py")
+    at.run()
+    with open_project(path) as project:
+        doc_id = project.document_id("long")
+        code_id = project.resolve_code("theme 00").id
+        length = project.document_lengths()[doc_id]
+    samples = []
+    for i in range(25):
+        start = 50 + i * (length // 30)
+        at.session_state["pending"] = {"start": start, "end": start + 7}
+        at.run()
+        at.multiselect(key="pick_codes").set_value([code_id])
+        at.button(key="apply_codes").click().run()
+        assert not at.exception, at.exception
+        samples.append(at.session_state["_last_run_ms"])
+    rerun = statistics.median(samples)
+
+    from workbench.app.highlighter import highlighter_data
+
+    with open_project(path) as project:
+        codes = {c.id: c for c in project.codes()}
+        text = project.document_text(doc_id)
+        turns = project.turns(doc_id)[doc_id]
+        counter = iter(range(10**6))
+
+        def core() -> None:
+            start = 57 + next(counter) * 37 % (length - 100)
+            change = apply_codes(project, doc_id, start, start + 5, [code_id], "core")
+            highlighter_data("long", text, project.segments(document_ids=[doc_id]), turns, codes, "k", False)
+            undo(project, change, "core")
+
+        core_ms = median_ms(core, 25)
+    return rerun, core_ms
+
+
+def browser_figures(path: Path, run_log: Path) -> tuple[float, float, float, float]:
+    """Medians: page open (s), mouseup to pending highlight (ms), Apply click to highlight (ms), and the
+    server's script run after Apply (ms, from the app's run log)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, App
+    from tests.e2e.helpers import TRANSCRIPT, char_box, open_transcript, wait_idle
+
+    app = App(path, coder="bench", env={"WORKBENCH_RUN_LOG": str(run_log)})
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 950})
+            open_transcript(page, app, "long")  # warm-up
+            opens = []
+            for _ in range(5):
+                began = time.perf_counter()
+                page.goto(f"{app.url}/code?document=long")
+                page.wait_for_function(
+                    "() => document.querySelectorAll('[data-testid=\"transcript\"] .wb-piece').length > 500"
+                    " && document.querySelectorAll('.wb-stripe').length > 100")
+                opens.append(time.perf_counter() - began)
+            wait_idle(page)
+            mouseups, applies, reruns = [], [], []
+            text_length = int(page.eval_on_selector(TRANSCRIPT, "e => e.dataset.length"))
+            for i in range(8):
+                start = 400 + i * (text_length // 10)
+                first, last = char_box(page, start), char_box(page, start + 12)
+                page.mouse.move(first["left"] + 1, (first["top"] + first["bottom"]) / 2)
+                page.mouse.down()
+                page.mouse.move(last["right"] - 1, (last["top"] + last["bottom"]) / 2, steps=5)
+                began = time.perf_counter()
+                page.mouse.up()
+                page.wait_for_selector(".wb-pending")
+                mouseups.append(time.perf_counter() - began)
+                wait_idle(page)
+                code = f"theme {10 + i:02d}"
+                picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Codes to apply")
+                picker.locator("input").click()
+                picker.locator("input").type(code)
+                page.get_by_role("option", name=code, exact=True).click()
+                page.keyboard.press("Escape")
+                wait_idle(page)
+                run_log.write_text("")
+                began = time.perf_counter()
+                page.get_by_role("button", name="Apply codes").click()
+                page.wait_for_function(
+                    "([offset, code]) => [...document.querySelectorAll('[data-testid=\"transcript\"] [data-codes]')]"
+                    ".some(p => +p.dataset.start <= offset && offset < +p.dataset.end"
+                    " && p.dataset.codes.split(',').includes(code))", arg=[start + 3, code])
+                applies.append(time.perf_counter() - began)
+                wait_idle(page)
+                lines = [line.split("\t") for line in run_log.read_text().splitlines() if line.startswith("code")]
+                reruns.append(float(lines[0][1]))
+            browser.close()
+    finally:
+        app.stop()
+    return (statistics.median(opens), statistics.median(mouseups) * 1000, statistics.median(applies) * 1000,
+            statistics.median(reruns))
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp(prefix="wb-bench-coding-"))
+    path = build(folder)
+    with open_project(path) as project:
+        stats = project.stats()
+    print(f"benchmarks/coding_page.py: {stats['words']:,} words, {stats['segments']} segments, "
+          f"{stats['turns']} turns (data in {folder})\n")
+    apptest_rerun, core_ms = server_rerun(path)
+    opened, mouseup, applied, rerun = browser_figures(path, folder / "runs.log")
+    report("server-side rerun after applying a code (median)", rerun, "ms", "≤ 50 ms", rerun <= 50,
+           f"the script run in the server; core alone (apply + component data + undo) {core_ms:.1f} ms; "
+           f"under AppTest (compiles the page every run) {apptest_rerun:.1f} ms")
+    report("page open to painted transcript and stripes (median)", opened, "s", "≤ 2.5 s", opened <= 2.5)
+    report("mouseup to re-rendered highlights (median)", mouseup, "ms", "≤ 600 ms", mouseup <= 600)
+    report("Apply click to the new highlight painted (median)", applied, "ms", "reported", True,
+           "includes choosing the code in the picker")
+
+
+if __name__ == "__main__":
+    main()
