@@ -1,0 +1,61 @@
+"""Screenshots of every page of the demo project, saved to docs/screenshots/ (shown in the README)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.demo import build_demo
+
+from .conftest import SCREENSHOTS, App
+from .helpers import TRANSCRIPT, drag_select, open_page, open_transcript, wait_idle
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.wbproj"
+    build_demo(path)
+    running = App(path, coder="marloes")
+    yield running
+    running.stop()
+
+
+def save(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    wait_idle(page)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_screenshot_project_page(page, demo_app) -> None:
+    open_page(page, demo_app, "project")
+    page.wait_for_selector("text=Cases and attributes")
+    save(page, "project")
+
+
+def test_screenshot_coding_page(page, demo_app) -> None:
+    open_transcript(page, demo_app, "buurtteam-sanne", start=2600)
+    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]")
+    offset = page.evaluate(
+        "() => { const p = [...document.querySelectorAll('[data-testid=\"transcript\"] .wb-piece')]"
+        ".find(p => !p.dataset.codes && +p.dataset.start > 2600 && p.textContent.length > 60);"
+        " return +p.dataset.start + 5; }")
+    drag_select(page, offset, offset + 48)
+    save(page, "code")
+
+
+def test_screenshot_codebook_page(page, demo_app) -> None:
+    open_page(page, demo_app, "codebook")
+    page.get_by_text("definition and guidance").first.click()
+    save(page, "codebook")
+
+
+def test_screenshot_retrieve_page(page, demo_app) -> None:
+    open_page(page, demo_app, "retrieve")
+    picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Codes").first.locator("input")
+    picker.click()
+    picker.type("participation fatigue")
+    page.get_by_role("option", name="participation fatigue", exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector("text=/\\d+ segments/")
+    save(page, "retrieve")
