@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sqlite3
 import sys
@@ -17,8 +16,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
+from .analysis.cli import register_analysis
 from .errors import WorkbenchError
 from .importers import DEFAULT_MAX_MB
+from .output import out, print_json, table
 
 Handler = Callable[[argparse.Namespace], int | None]
 
@@ -42,24 +43,6 @@ def default_coder() -> str:
         return "coder"
 
 
-def _out(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.flush()
-
-
-def _print_json(value: Any) -> None:
-    _out(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-
-
-def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
-    """A plain aligned text table."""
-    cells = [[str(h) for h in header]] + [["" if c is None else str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines) + "\n"
-
-
 def _open(args: argparse.Namespace):
     from .store import open_project
 
@@ -71,14 +54,14 @@ def cmd_init(args: argparse.Namespace) -> None:
     from .store import create_project
 
     create_project(args.project).close()
-    _out(f"created project {args.project}\n")
+    out(f"created project {args.project}\n")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     from .demo import build_demo
 
     summary = build_demo(args.project, source=args.source)
-    _out(f"built demo project {args.project}: {summary['documents']} documents, {summary['codes']} codes, "
+    out(f"built demo project {args.project}: {summary['documents']} documents, {summary['codes']} codes, "
          f"{summary['segments']} segments by {summary['coders']} coders\n")
 
 
@@ -92,24 +75,24 @@ def cmd_import(args: argparse.Namespace) -> None:
                               max_mb=args.max_mb, who=args.coder or default_coder())
     for doc in parsed:
         speakers = len({t.speaker for t in doc.turns if t.speaker})
-        _out(f"imported {doc.name}: {len(doc.text):,} characters, {len(doc.text.split()):,} words, "
+        out(f"imported {doc.name}: {len(doc.text):,} characters, {len(doc.text.split()):,} words, "
              f"{len(doc.turns)} turns, {speakers} speakers, {len(doc.sentences)} sentences ({doc.language})\n")
     if args.cases:
-        _out(f"read cases from {Path(args.cases).name}\n")
+        out(f"read cases from {Path(args.cases).name}\n")
 
 
 def cmd_documents(args: argparse.Namespace) -> None:
     with _open(args) as project:
         documents = project.documents()
     if args.json:
-        _print_json([
+        print_json([
             {"name": d.name, "guid": d.guid, "source": d.source_name, "language": d.language,
              "characters": d.characters, "words": d.words, "turns": d.turns, "speakers": list(d.speakers),
              "cases": list(d.cases), "segments": d.segments, "sha256": d.sha256, "imported_at": d.imported_at}
             for d in documents
         ])
         return
-    _out(_table([(d.name, d.characters, d.words, d.turns, ", ".join(d.speakers), ", ".join(d.cases), d.segments)
+    out(table([(d.name, d.characters, d.words, d.turns, ", ".join(d.speakers), ", ".join(d.cases), d.segments)
                  for d in documents],
                 ("name", "characters", "words", "turns", "speakers", "cases", "segments")))
 
@@ -117,7 +100,7 @@ def cmd_documents(args: argparse.Namespace) -> None:
 def cmd_text(args: argparse.Namespace) -> None:
     with _open(args) as project:
         text = project.document_text(project.document_id(args.document))
-    _out(text)
+    out(text)
 
 
 def cmd_codebook_import(args: argparse.Namespace) -> None:
@@ -125,7 +108,7 @@ def cmd_codebook_import(args: argparse.Namespace) -> None:
 
     with _open(args) as project:
         counts = import_codebook_file(project, args.file, who=args.coder or default_coder())
-    _out(f"codebook imported: {counts['added']} codes added, {counts['updated']} updated\n")
+    out(f"codebook imported: {counts['added']} codes added, {counts['updated']} updated\n")
 
 
 def cmd_codebook_export(args: argparse.Namespace) -> None:
@@ -133,7 +116,7 @@ def cmd_codebook_export(args: argparse.Namespace) -> None:
 
     with _open(args) as project:
         export_codebook_file(project, args.file)
-    _out(f"codebook written to {args.file}\n")
+    out(f"codebook written to {args.file}\n")
 
 
 def cmd_codebook_add(args: argparse.Namespace) -> None:
@@ -143,21 +126,21 @@ def cmd_codebook_add(args: argparse.Namespace) -> None:
                                    definition=args.definition or "", when_to_use=args.when_to_use or "",
                                    when_not_to_use=args.when_not_to_use or "", example=args.example or "",
                                    keywords=[k.strip() for k in (args.keywords or "").split(",") if k.strip()])
-        _out(f"added code {project.code(code_id).path}\n")
+        out(f"added code {project.code(code_id).path}\n")
 
 
 def cmd_codebook_rename(args: argparse.Namespace) -> None:
     with _open(args) as project:
         code = project.resolve_code(args.code)
         project.update_code(code.id, who=args.coder or default_coder(), name=args.new_name)
-        _out(f"renamed {code.path} to {project.code(code.id).path}\n")
+        out(f"renamed {code.path} to {project.code(code.id).path}\n")
 
 
 def cmd_codebook_recolour(args: argparse.Namespace) -> None:
     with _open(args) as project:
         code = project.resolve_code(args.code)
         project.update_code(code.id, who=args.coder or default_coder(), colour=args.colour)
-        _out(f"recoloured {code.path} to {project.code(code.id).colour}\n")
+        out(f"recoloured {code.path} to {project.code(code.id).colour}\n")
 
 
 def cmd_codebook_edit(args: argparse.Namespace) -> None:
@@ -167,7 +150,7 @@ def cmd_codebook_edit(args: argparse.Namespace) -> None:
         if args.keywords is not None:
             fields["keywords"] = [k.strip() for k in args.keywords.split(",") if k.strip()]
         project.update_code(code.id, who=args.coder or default_coder(), **fields)
-        _out(f"updated {code.path}\n")
+        out(f"updated {code.path}\n")
 
 
 def cmd_codebook_move(args: argparse.Namespace) -> None:
@@ -175,14 +158,14 @@ def cmd_codebook_move(args: argparse.Namespace) -> None:
         code = project.resolve_code(args.code)
         parent = None if args.parent in (None, "", "/") else project.resolve_code(args.parent).id
         project.move_code(code.id, parent, who=args.coder or default_coder())
-        _out(f"moved to {project.code(code.id).path}\n")
+        out(f"moved to {project.code(code.id).path}\n")
 
 
 def cmd_codebook_merge(args: argparse.Namespace) -> None:
     with _open(args) as project:
         source, target = project.resolve_code(args.source), project.resolve_code(args.target)
         moved = project.merge_codes(source.id, target.id, who=args.coder or default_coder())
-        _out(f"merged {source.path} into {target.path}: {moved} segments moved\n")
+        out(f"merged {source.path} into {target.path}: {moved} segments moved\n")
 
 
 def cmd_codebook_delete(args: argparse.Namespace) -> None:
@@ -190,16 +173,16 @@ def cmd_codebook_delete(args: argparse.Namespace) -> None:
         code = project.resolve_code(args.code)
         deleted = project.delete_code(code.id, who=args.coder or default_coder(),
                                       delete_segments=args.delete_segments)
-        _out(f"deleted {code.path}" + (f" and its {deleted} segments" if deleted else "") + "\n")
+        out(f"deleted {code.path}" + (f" and its {deleted} segments" if deleted else "") + "\n")
 
 
-def _codes_table(nodes: list[dict[str, Any]], depth: int = 0) -> list[tuple[str, str, int, str]]:
+def _code_rows(nodes: list[dict[str, Any]], depth: int = 0) -> list[tuple[str, str, int, str]]:
     rows = []
     for node in nodes:
         definition = " ".join(node["definition"].split())
         rows.append(("  " * depth + node["name"], node["colour"], node["segments"],
                      definition[:70] + ("…" if len(definition) > 70 else "")))
-        rows.extend(_codes_table(node["children"], depth + 1))
+        rows.extend(_code_rows(node["children"], depth + 1))
     return rows
 
 
@@ -216,9 +199,9 @@ def cmd_codes(args: argparse.Namespace) -> None:
     for root in tree:
         add_totals(root)
     if args.json:
-        _print_json(tree)
+        print_json(tree)
         return
-    _out(_table(_codes_table(tree), ("code", "colour", "segments", "definition")))
+    out(table(_code_rows(tree), ("code", "colour", "segments", "definition")))
 
 
 def cmd_code_add(args: argparse.Namespace) -> None:
@@ -229,9 +212,9 @@ def cmd_code_add(args: argparse.Namespace) -> None:
                                      memo=args.memo or "")
         segment = project.segment(seg_id)
     if args.json:
-        _print_json(segment.as_dict())
+        print_json(segment.as_dict())
     else:
-        _out(f"segment {seg_id}: {segment.code} on {segment.document} {segment.start}–{segment.end} "
+        out(f"segment {seg_id}: {segment.code} on {segment.document} {segment.start}–{segment.end} "
              f"by {segment.coder}\n")
 
 
@@ -240,13 +223,13 @@ def cmd_code_import(args: argparse.Namespace) -> None:
 
     with _open(args) as project:
         added = import_codings_file(project, args.csv, default_coder=args.coder)
-    _out(f"imported {added} codings from {Path(args.csv).name}\n")
+    out(f"imported {added} codings from {Path(args.csv).name}\n")
 
 
 def cmd_code_remove(args: argparse.Namespace) -> None:
     with _open(args) as project:
         record = project.remove_segment(args.segment, who=args.coder or default_coder())
-    _out(f"removed segment {args.segment} ({record['code']} on {record['document']} "
+    out(f"removed segment {args.segment} ({record['code']} on {record['document']} "
          f"{record['start']}–{record['end']} by {record['coder']})\n")
 
 
@@ -257,7 +240,7 @@ def cmd_code_update(args: argparse.Namespace) -> None:
         project.update_segment(args.segment, who=args.coder or default_coder(), start=args.start, end=args.end,
                                memo=args.memo)
         segment = project.segment(args.segment)
-    _out(f"segment {segment.id}: {segment.code} on {segment.document} {segment.start}–{segment.end}\n")
+    out(f"segment {segment.id}: {segment.code} on {segment.document} {segment.start}–{segment.end}\n")
 
 
 def cmd_segments(args: argparse.Namespace) -> None:
@@ -271,23 +254,23 @@ def cmd_segments(args: argparse.Namespace) -> None:
 
             extra = {row["id"]: row for row in segment_rows(project, segments)}
     if args.json:
-        _print_json([{**s.as_dict(), "code_path": extra[s.id]["code"], "speaker": extra[s.id]["speaker"],
+        print_json([{**s.as_dict(), "code_path": extra[s.id]["code"], "speaker": extra[s.id]["speaker"],
                       "case": extra[s.id]["case"]} for s in segments])
         return
     rows = []
     for s in segments:
         text = " ".join(s.text.split())
         rows.append((s.id, s.document, s.start, s.end, s.code, s.coder, text[:60] + ("…" if len(text) > 60 else "")))
-    _out(_table(rows, ("id", "document", "start", "end", "code", "coder", "text")))
+    out(table(rows, ("id", "document", "start", "end", "code", "coder", "text")))
 
 
 def cmd_stats(args: argparse.Namespace) -> None:
     with _open(args) as project:
         stats = project.stats()
     if args.json:
-        _print_json(stats)
+        print_json(stats)
         return
-    _out(_table(list(stats.items()), ("what", "count")))
+    out(table(list(stats.items()), ("what", "count")))
 
 
 def cmd_cases(args: argparse.Namespace) -> None:
@@ -295,11 +278,11 @@ def cmd_cases(args: argparse.Namespace) -> None:
         cases = project.cases()
         types = project.attributes()
     if args.json:
-        _print_json({"attributes": types, "cases": [
+        print_json({"attributes": types, "cases": [
             {"name": c.name, "guid": c.guid, "documents": list(c.documents), "attributes": c.values} for c in cases]})
         return
     names = list(types)
-    _out(_table([(c.name, ", ".join(c.documents), *(c.values.get(n, "") for n in names)) for c in cases],
+    out(table([(c.name, ", ".join(c.documents), *(c.values.get(n, "") for n in names)) for c in cases],
                 ("case", "documents", *(f"{n} ({types[n]})" for n in names))))
 
 
@@ -307,9 +290,9 @@ def cmd_audit(args: argparse.Namespace) -> None:
     with _open(args) as project:
         entries = project.audit_log(limit=args.limit)
     if args.json:
-        _print_json([e.__dict__ for e in entries])
+        print_json([e.__dict__ for e in entries])
         return
-    _out(_table([(e.id, e.at, e.who, e.action, e.target) for e in entries], ("id", "at", "who", "action", "target")))
+    out(table([(e.id, e.at, e.who, e.action, e.target) for e in entries], ("id", "at", "who", "action", "target")))
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -317,7 +300,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
     with _open(args) as project:
         count = export_segments(project, args.file)
-    _out(f"exported {count} segments to {args.file}\n")
+    out(f"exported {count} segments to {args.file}\n")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -480,18 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     coder_arg(sub, "preset the coder's name for this session")
 
-    _register_analysis(commands, command, project_arg)
+    register_analysis(command, project_arg)
     return parser
-
-
-def _register_analysis(commands: Any, command: Callable[..., argparse.ArgumentParser],
-                       project_arg: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Analysis commands live in their own module; registered here so the parser stays in one place."""
-    try:
-        from .analysis.cli import register
-    except ImportError:
-        return
-    register(commands, command, project_arg)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Analysis: co-occurrence, frequencies, code × attribute matrices and theme reports (pure Python)."""

@@ -1,0 +1,179 @@
+"""Analysis commands of the command line: cooccurrence, passages, frequencies, matrix, report."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import WorkbenchError
+from ..exchange.segments_table import rows_to_csv
+from ..filters import parse_where
+from ..output import out, print_json, table
+from .cooccurrence import UNITS, cooccurrence, meetings
+from .data import Scope, load
+from .frequencies import MEASURES, attribute_matrix, frequencies
+from .report import heatmap_svg, theme_report_html, theme_report_markdown
+
+FORMATS = ("table", "csv", "json")
+
+
+def _scope(args: argparse.Namespace) -> Scope:
+    return Scope.of(coders=args.coder or (), documents=args.document or (), where=parse_where(args.where or ()),
+                    codes=args.code or (), rollup_level=args.rollup, roll_into=args.roll or ())
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def cmd_cooccurrence(args: argparse.Namespace) -> None:
+    from ..store import open_project
+
+    with open_project(args.project) as project:
+        result = cooccurrence(project, args.unit, args.distance, _scope(args))
+        if args.svg:
+            path = Path(args.svg)
+            if path.suffix.lower() != ".svg" or not path.parent.exists():
+                raise WorkbenchError(f"{args.svg}: give an .svg file in an existing folder")
+            path.write_text(heatmap_svg(result), encoding="utf-8")
+    if args.format == "json":
+        print_json(result.as_json())
+    elif args.format == "csv":
+        out(rows_to_csv([p.as_dict() for p in result.pairs],
+                        ("a", "b", "count", "c_coefficient", "containment", "frequency_a", "frequency_b",
+                         "imbalanced")))
+    else:
+        out(result.explanation + "\n\n")
+        out(table([(p.a, p.b, p.count, _number(p.c_coefficient), _number(p.containment),
+                    f"{p.frequency_a}/{p.frequency_b}", "fivefold difference" if p.imbalanced else "")
+                   for p in result.pairs],
+                  ("a", "b", "count", "c", "containment", "frequencies", "note")))
+        out("\nfrequency: " + ", ".join(f"{result.names[c]} {result.frequency.get(c, 0)}" for c in result.code_ids)
+            + "\n")
+
+
+def cmd_passages(args: argparse.Namespace) -> None:
+    from ..store import open_project
+
+    with open_project(args.project) as project:
+        scope = _scope(args)
+        data = load(project, scope)
+        result = cooccurrence(project, args.unit, args.distance, scope, data=data)
+        ids = {name: code_id for code_id, name in result.names.items()}
+        chosen = []
+        for ref in (args.a, args.b):
+            chosen.append(ids[ref] if ref in ids else project.resolve_code(ref).id)
+        found = meetings(project, result, chosen[0], chosen[1], data=data)
+    rows = [m.as_dict(result.names) for m in found]
+    if args.format == "json":
+        print_json({"unit": result.unit, "a": result.names[chosen[0]], "b": result.names[chosen[1]],
+                    "count": result.count(*chosen), "passages": rows})
+        return
+    flat = [{"document": r["document"], "start": r["start"], "end": r["end"], "speaker": r["speaker"],
+             "case": r["case"], "a_text": " | ".join(s["text"] for s in r["a_segments"]),
+             "b_text": " | ".join(s["text"] for s in r["b_segments"]), "text": r["text"]} for r in rows]
+    if args.format == "csv":
+        out(rows_to_csv(flat, ("document", "start", "end", "speaker", "case", "a_text", "b_text", "text")))
+    else:
+        out(table([(f["document"], f"{f['start']}–{f['end']}", f["speaker"],
+                    " ".join(f["text"].split())[:80]) for f in flat], ("document", "span", "speaker", "text")))
+
+
+def cmd_frequencies(args: argparse.Namespace) -> None:
+    from ..store import open_project
+
+    with open_project(args.project) as project:
+        rows = [f.as_dict() for f in frequencies(project, _scope(args), by_coder=not args.no_coders)]
+    columns = ("code", "coder", "segments", "documents", "cases", "words")
+    if args.format == "json":
+        print_json(rows)
+    elif args.format == "csv":
+        out(rows_to_csv(rows, columns))
+    else:
+        out(table([[r[c] for c in columns] for r in rows], columns))
+
+
+def cmd_matrix(args: argparse.Namespace) -> None:
+    from ..store import open_project
+
+    with open_project(args.project) as project:
+        matrix = attribute_matrix(project, args.attribute, args.measure, _scope(args))
+    if args.format == "json":
+        print_json({"attribute": matrix.attribute, "measure": matrix.measure, "values": matrix.values,
+                    "group_sizes": matrix.group_sizes,
+                    "rows": [{"code": code, "counts": dict(zip(matrix.values, matrix.counts[i]))}
+                             for i, code in enumerate(matrix.codes)], "cells": matrix.records()})
+    elif args.format == "csv":
+        out(rows_to_csv(matrix.records(), ("code", matrix.attribute, matrix.measure, "row_percent",
+                                           "column_percent")))
+    else:
+        out(f"{matrix.measure} per code and {matrix.attribute} (row % / column %)\n\n")
+        out(table([[code, *(f"{matrix.counts[r][c]} ({matrix.row_percent(r, c):.0f}% / "
+                             f"{matrix.column_percent(r, c):.0f}%)" for c in range(len(matrix.values)))]
+                   for r, code in enumerate(matrix.codes)], ["code", *matrix.values]))
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from ..store import open_project
+
+    path = Path(args.file)
+    if path.suffix.lower() not in (".md", ".html", ".htm"):
+        raise WorkbenchError(f"{path.name}: write the report to a .md or .html file")
+    if not path.parent.exists():
+        raise WorkbenchError(f"folder {path.parent} does not exist")
+    with open_project(args.project) as project:
+        writer = theme_report_markdown if path.suffix.lower() == ".md" else theme_report_html
+        text = writer(project, _scope(args), args.unit, args.distance)
+    path.write_text(text, encoding="utf-8")
+    out(f"theme report written to {path}\n")
+
+
+def _filters(sub: argparse.ArgumentParser, units: bool = True) -> None:
+    if units:
+        sub.add_argument("--unit", choices=UNITS, default="overlap", help="the unit of analysis (default overlap)")
+        sub.add_argument("--distance", type=int, help="with --unit near: at most this many characters apart")
+    sub.add_argument("--coder", action="append", metavar="NAME", help="only this coder's segments (repeatable)")
+    sub.add_argument("--where", action="append", metavar="ATTRIBUTE=VALUE",
+                     help="only documents whose case has this attribute value (repeatable)")
+    sub.add_argument("--document", action="append", metavar="D", help="only these documents (repeatable)")
+    sub.add_argument("--code", action="append", metavar="C", help="only these codes and their children")
+    sub.add_argument("--rollup", type=int, metavar="LEVEL", help="count child codes as their ancestor at LEVEL "
+                                                                 "(1 = top-level codes)")
+    sub.add_argument("--roll", action="append", metavar="C", help="count the children of C as C (repeatable)")
+
+
+def register_analysis(command: Callable[..., argparse.ArgumentParser],
+                      project_arg: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the analysis commands to the ``workbench`` parser."""
+    sub = command("cooccurrence", cmd_cooccurrence, "which codes occur together, per unit of analysis")
+    project_arg(sub)
+    _filters(sub)
+    sub.add_argument("--format", choices=FORMATS, default="table")
+    sub.add_argument("--svg", metavar="FILE", help="also write the heatmap as SVG")
+    sub = command("passages", cmd_passages, "the passages where two codes meet (drill-down of one cell)")
+    project_arg(sub)
+    sub.add_argument("a", metavar="CODE_A")
+    sub.add_argument("b", metavar="CODE_B")
+    _filters(sub)
+    sub.add_argument("--format", choices=FORMATS, default="table")
+    sub = command("frequencies", cmd_frequencies, "segments, documents, cases and words coded per code and coder")
+    project_arg(sub)
+    _filters(sub, units=False)
+    sub.add_argument("--no-coders", action="store_true", help="only the totals per code")
+    sub.add_argument("--format", choices=FORMATS, default="table")
+    sub = command("matrix", cmd_matrix, "codes × the values of a case attribute, with row and column percentages")
+    project_arg(sub)
+    sub.add_argument("attribute", metavar="ATTRIBUTE")
+    sub.add_argument("--measure", choices=MEASURES, default="segments")
+    _filters(sub, units=False)
+    sub.add_argument("--format", choices=FORMATS, default="table")
+    sub = command("report", cmd_report, "the theme report (.md or .html): per code its definition, counts, top "
+                                        "co-occurring codes and three quotes")
+    project_arg(sub)
+    sub.add_argument("file", metavar="FILE")
+    _filters(sub)
+
+
+__all__: list[Any] = ["register_analysis"]

@@ -1,0 +1,173 @@
+"""What an analysis counts: the segments in scope after filters (coders, documents, case attributes, code
+subtrees) and roll-up (child codes counted as their ancestor), and the names the results use."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from ..errors import WorkbenchError
+from ..filters import documents_where, subtree_ids
+from ..models import Code
+from ..store import Project
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The filters of an analysis. Empty means: everything."""
+
+    coders: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    codes: tuple[str, ...] = ()
+    rollup_level: int | None = None
+    roll_into: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, coders: Sequence[str] = (), documents: Sequence[str] = (),
+           where: Mapping[str, Sequence[str]] | None = None, codes: Sequence[str] = (),
+           rollup_level: int | None = None, roll_into: Sequence[str] = ()) -> Scope:
+        return cls(tuple(coders), tuple(documents),
+                   tuple(sorted((k, tuple(v)) for k, v in (where or {}).items())), tuple(codes),
+                   rollup_level, tuple(roll_into))
+
+    def describe(self, data: AnalysisData) -> str:
+        """The filters in words, for the sentence above a chart."""
+        parts = [f"coders: {', '.join(self.coders)}" if self.coders else "all coders"]
+        if self.documents:
+            parts.append(f"documents: {', '.join(self.documents)}")
+        for attribute, values in self.where:
+            parts.append(f"{attribute} = {' or '.join(values)}")
+        parts.append(f"{data.document_count} document{'s' if data.document_count != 1 else ''}")
+        if self.codes:
+            parts.append(f"codes under {', '.join(self.codes)}")
+        if self.rollup_level:
+            parts.append(f"child codes rolled up to level {self.rollup_level}")
+        if self.roll_into:
+            parts.append(f"children of {', '.join(self.roll_into)} counted as their parent")
+        return "; ".join(parts)
+
+
+class Item(NamedTuple):
+    """One segment as an analysis sees it: its (rolled-up) code, coder and span; ``ids`` are the stored segments
+    it stands for (several when roll-up joined one coder's overlapping segments)."""
+
+    document_id: int
+    start: int
+    end: int
+    code_id: int
+    coder: str
+    ids: tuple[int, ...]
+
+
+@dataclass
+class AnalysisData:
+    """Segments in scope grouped by document, with the codes they are counted as."""
+
+    codes: list[Code]
+    code_ids: list[int]
+    names: dict[int, str]
+    by_document: dict[int, list[Item]] = field(default_factory=dict)
+    document_ids: list[int] = field(default_factory=list)
+
+    @property
+    def document_count(self) -> int:
+        return len(self.document_ids)
+
+    def items(self) -> list[Item]:
+        return [item for items in self.by_document.values() for item in items]
+
+
+def display_names(codes: Sequence[Code]) -> dict[int, str]:
+    """Code names as results show them: the name, or the path where two codes share a name."""
+    counts: dict[str, int] = defaultdict(int)
+    for code in codes:
+        counts[code.name] += 1
+    return {c.id: c.name if counts[c.name] == 1 else c.path for c in codes}
+
+
+def representatives(codes: Sequence[Code], level: int | None, roll_into: Sequence[int]) -> dict[int, int]:
+    """Each code → the code it is counted as: its ancestor at ``level`` (1 = top level) if it lies deeper, or the
+    nearest of ``roll_into`` above it; else itself."""
+    by_id = {c.id: c for c in codes}
+    targets = set(roll_into)
+
+    def chain(code: Code) -> list[int]:
+        ancestry = [code.id]
+        while by_id[ancestry[-1]].parent_id is not None:
+            ancestry.append(by_id[ancestry[-1]].parent_id)
+        return ancestry[::-1]  # root first
+
+    mapping: dict[int, int] = {}
+    for code in codes:
+        ancestry = chain(code)
+        target = code.id
+        rolled = [a for a in ancestry if a in targets]
+        if rolled:
+            target = rolled[0]
+        if level is not None and len(ancestry) > level:
+            candidate = ancestry[level - 1]
+            if ancestry.index(candidate) < ancestry.index(target):
+                target = candidate
+        mapping[code.id] = target
+    return mapping
+
+
+def load(project: Project, scope: Scope) -> AnalysisData:
+    """Read the segments in scope, roll codes up, and join a coder's overlapping segments of one rolled-up code
+    (so a passage coded with two child codes counts once for their parent)."""
+    if scope.rollup_level is not None and scope.rollup_level < 1:
+        raise WorkbenchError("the roll-up level starts at 1 (the top-level codes)")
+    codes = project.codes()
+    names = display_names(codes)
+    known_coders = {c["name"] for c in project.coders()}
+    for coder in scope.coders:
+        if coder not in known_coders:
+            raise WorkbenchError(f"no coder named {coder!r} (coders: {', '.join(sorted(known_coders)) or 'none'})")
+    document_ids = [project.document_id(name) for name in scope.documents] or None
+    matching = documents_where(project, dict(scope.where))
+    all_documents = list(project.document_names())
+    if matching is not None:
+        document_ids = [d for d in (document_ids or all_documents) if d in set(matching)]
+    in_scope_codes = [c.id for c in codes]
+    if scope.codes:
+        in_scope_codes = subtree_ids(codes, [project.resolve_code(c).id for c in scope.codes])
+    roll_into = [project.resolve_code(c).id for c in scope.roll_into]
+    mapping = representatives(codes, scope.rollup_level, roll_into)
+    kept = set(in_scope_codes)
+    representative_ids = {mapping[c] for c in in_scope_codes}
+    data = AnalysisData(codes=codes, code_ids=[c.id for c in codes if c.id in representative_ids], names=names,
+                        document_ids=list(document_ids if document_ids is not None else all_documents))
+    rows = project.segment_rows(document_ids=document_ids, coders=list(scope.coders) or None)
+    by_document: dict[int, list[Item]] = defaultdict(list)
+    if all(mapping[c] == c for c in kept):
+        # No roll-up: the store already keeps one coder's segments of one code apart.
+        for seg_id, doc_id, start, end, code_id, coder in rows:
+            if code_id in kept:
+                by_document[doc_id].append(Item(doc_id, start, end, code_id, coder, (seg_id,)))
+        data.by_document = dict(by_document)
+        return data
+    grouped: dict[tuple[int, int, str], list[tuple[int, int, int]]] = defaultdict(list)
+    for seg_id, doc_id, start, end, code_id, coder in rows:
+        if code_id in kept:
+            grouped[(doc_id, mapping[code_id], coder)].append((start, end, seg_id))
+    for (doc_id, code_id, coder), spans in grouped.items():
+        spans.sort()
+        current: list = []
+        for start, end, seg_id in spans:
+            if current and start < current[1]:
+                current[1] = max(current[1], end)
+                current[2].append(seg_id)
+            else:
+                if current:
+                    by_document[doc_id].append(Item(doc_id, current[0], current[1], code_id, coder,
+                                                    tuple(current[2])))
+                current = [start, end, [seg_id]]
+        if current:
+            by_document[doc_id].append(Item(doc_id, current[0], current[1], code_id, coder, tuple(current[2])))
+    for items in by_document.values():
+        items.sort(key=lambda i: (i.start, i.end))
+    data.by_document = dict(by_document)
+    return data
