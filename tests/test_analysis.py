@@ -149,10 +149,10 @@ def test_meetings_show_the_passages_behind_a_cell(study) -> None:
     x, y = study.resolve_code("X").id, study.resolve_code("Y").id
     found = meetings(study, result, x, y)
     assert len(found) == result.count(x, y) == 2
-    first = found[0].as_dict(result.names)
+    first = found[0].as_dict(result.names, {})
     assert first["document"] == "t" and first["speaker"] == "A" and first["case"] == "Tess"
     assert first["a_segments"][0]["code"] == "X" and {s["text"] for m in found
-                                                      for s in m.as_dict(result.names)["b_segments"]} == {
+                                                      for s in m.as_dict(result.names, {})["b_segments"]} == {
         "twee", "twee drie"}
     assert first["overlap"] is not None
     sentence = cooccurrence(study, "sentence")

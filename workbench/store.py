@@ -977,24 +977,31 @@ class Project:
         return [AuditEntry(r[0], r[1], r[2] or "", r[3], r[4] or "", json.loads(r[5]) if r[5] else None,
                            json.loads(r[6]) if r[6] else None) for r in self.conn.execute(sql)]
 
-    def segment_rows(self, document_ids: Sequence[int] | None = None,
-                     coders: Sequence[str] | None = None) -> list[tuple[int, int, int, int, int, str]]:
-        """Lean segment rows for analysis: ``(id, document_id, start, end, code_id, coder)``, ordered by document
-        and start (no text, no objects: fast for hundreds of thousands of segments)."""
+    def analysis_rows(self, document_ids: Sequence[int] | None = None,
+                     coders: Sequence[str] | None = None) -> list[tuple[int, int, int, int, int, int]]:
+        """Lean segment rows for analysis: ``(document_id, start, end, code_id, coder_id, id)``, ordered by document
+        and start (plain tuples: fast for hundreds of thousands of segments)."""
         where: list[str] = []
         params: list[Any] = []
-        for column, values in (("s.document_id", document_ids), ("k.name", coders)):
-            if values is not None:
-                values = list(values)
-                if not values:
-                    return []
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-        sql = ("SELECT s.id, s.document_id, s.start, s.end, s.code_id, k.name FROM segments s "
-               "JOIN coders k ON k.id = s.coder_id")
+        if document_ids is not None:
+            document_ids = list(document_ids)
+            if not document_ids:
+                return []
+            where.append(f"document_id IN ({','.join('?' * len(document_ids))})")
+            params.extend(document_ids)
+        if coders is not None:
+            coders = list(coders)
+            if not coders:
+                return []
+            where.append(f"coder_id IN (SELECT id FROM coders WHERE name IN ({','.join('?' * len(coders))}))")
+            params.extend(coders)
+        sql = "SELECT document_id, start, end, code_id, coder_id, id FROM segments"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return self.conn.execute(sql + " ORDER BY s.document_id, s.start", params).fetchall()
+        return self.conn.execute(sql + " ORDER BY document_id, start", params).fetchall()
+
+    def coder_names(self) -> dict[int, str]:
+        return dict(self.conn.execute("SELECT id, name FROM coders"))
 
     def data_version(self) -> int:
         """A number that changes with every audited change (imports, codes, segments, cases): a cache key."""

@@ -86,6 +86,18 @@ class App:
         self.log.close()
 
 
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """The demo project, served with the coder preset to marloes (read-only use: tests must not change it)."""
+    from workbench.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.wbproj"
+    build_demo(path)
+    running = App(path, coder="marloes")
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 def page(browser) -> Iterator:
     context = browser.new_context(viewport={"width": 1440, "height": 950})

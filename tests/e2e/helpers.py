@@ -106,3 +106,14 @@ def highlight_spans(page, code: str) -> list[tuple[int, int]]:
         else:
             runs.append([start, end])
     return [tuple(r) for r in runs]
+
+
+def save_screenshot(page, name: str) -> None:
+    """Save the visible page to docs/screenshots/<name>.png (shown in the README)."""
+    from .conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    wait_idle(page)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000

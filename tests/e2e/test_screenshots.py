@@ -2,29 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from workbench.demo import build_demo
-
-from .conftest import SCREENSHOTS, App
-from .helpers import TRANSCRIPT, drag_select, open_page, open_transcript, wait_idle
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.wbproj"
-    build_demo(path)
-    running = App(path, coder="marloes")
-    yield running
-    running.stop()
-
-
-def save(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    wait_idle(page)
-    page.wait_for_timeout(400)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+from .helpers import TRANSCRIPT, drag_select, open_page, open_transcript, save_screenshot as save
 
 
 def test_screenshot_project_page(page, demo_app) -> None:

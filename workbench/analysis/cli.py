@@ -11,7 +11,7 @@ from ..errors import WorkbenchError
 from ..exchange.segments_table import rows_to_csv
 from ..filters import parse_where
 from ..output import out, print_json, table
-from .cooccurrence import UNITS, cooccurrence, meetings
+from .cooccurrence import PASSAGE_COLUMNS, UNITS, cooccurrence, meetings, passage_rows
 from .data import Scope, load
 from .frequencies import MEASURES, attribute_matrix, frequencies
 from .report import heatmap_svg, theme_report_html, theme_report_markdown
@@ -66,19 +66,17 @@ def cmd_passages(args: argparse.Namespace) -> None:
         for ref in (args.a, args.b):
             chosen.append(ids[ref] if ref in ids else project.resolve_code(ref).id)
         found = meetings(project, result, chosen[0], chosen[1], data=data)
-    rows = [m.as_dict(result.names) for m in found]
     if args.format == "json":
         print_json({"unit": result.unit, "a": result.names[chosen[0]], "b": result.names[chosen[1]],
-                    "count": result.count(*chosen), "passages": rows})
+                    "count": result.count(*chosen), "passages": [m.as_dict(result.names, data.coders)
+                                                                 for m in found]})
         return
-    flat = [{"document": r["document"], "start": r["start"], "end": r["end"], "speaker": r["speaker"],
-             "case": r["case"], "a_text": " | ".join(s["text"] for s in r["a_segments"]),
-             "b_text": " | ".join(s["text"] for s in r["b_segments"]), "text": r["text"]} for r in rows]
+    rows = passage_rows(found, result.names, data.coders)
     if args.format == "csv":
-        out(rows_to_csv(flat, ("document", "start", "end", "speaker", "case", "a_text", "b_text", "text")))
+        out(rows_to_csv(rows, PASSAGE_COLUMNS))
     else:
-        out(table([(f["document"], f"{f['start']}–{f['end']}", f["speaker"],
-                    " ".join(f["text"].split())[:80]) for f in flat], ("document", "span", "speaker", "text")))
+        out(table([(r["document"], f"{r['start']}–{r['end']}", r["speaker"], " ".join(r["text"].split())[:80])
+                   for r in rows], ("document", "span", "speaker", "text")))
 
 
 def cmd_frequencies(args: argparse.Namespace) -> None:

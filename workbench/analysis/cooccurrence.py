@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -101,16 +101,39 @@ def containment(n12: int, n1: int, n2: int) -> float | None:
     return n12 / smaller if smaller > 0 else None
 
 
-def _pair_sweep(items: list[Item], distance: int) -> Iterator[tuple[Item, Item]]:
+def _pair_sweep(items: list[tuple], distance: int) -> Iterator[tuple[tuple, tuple]]:
     """Pairs of items that overlap (``distance`` < 0: share a character) or lie at most ``distance`` apart.
-    ``items`` are sorted by start; a heap keeps the ones still open."""
-    active: list[tuple[int, int, Item]] = []
+    ``items`` (tuples in :class:`Item` field order) are sorted by start; a heap keeps the ones still open."""
+    active: list[tuple[int, int, tuple]] = []
+    reach = max(distance, 0)
     for index, item in enumerate(items):
-        while active and (active[0][0] <= item.start if distance < 0 else active[0][0] + distance < item.start):
-            heapq.heappop(active)
+        start = item[1]
+        if distance < 0:
+            while active and active[0][0] <= start:
+                heapq.heappop(active)
+        else:
+            while active and active[0][0] + reach < start:
+                heapq.heappop(active)
         for _, _, other in active:
             yield other, item
-        heapq.heappush(active, (item.end, index, item))
+        heapq.heappush(active, (item[2], index, item))
+
+
+def _count_pairs(items: list[tuple], distance: int, counts: defaultdict[tuple[int, int], int]) -> None:
+    """The sweep of :func:`_pair_sweep`, counting code pairs in place (the hot loop of the overlap matrix)."""
+    active: list[tuple[int, int, int]] = []
+    reach = max(distance, 0)
+    pop, push = heapq.heappop, heapq.heappush
+    for index, item in enumerate(items):
+        limit = item[1] if distance < 0 else item[1] - reach
+        while active and (active[0][0] <= limit if distance < 0 else active[0][0] < limit):
+            pop(active)
+        code = item[3]
+        for entry in active:
+            other = entry[2]
+            if other != code:
+                counts[(other, code) if other < code else (code, other)] += 1
+        push(active, (item[2], index, code))
 
 
 def _units(project: Project, unit: str, document_ids: list[int]) -> dict[int, list[Span]]:
@@ -125,14 +148,15 @@ def _units(project: Project, unit: str, document_ids: list[int]) -> dict[int, li
     return {doc: spans for doc, spans in found.items() if doc in wanted}
 
 
-def _unit_hits(units: list[Span], items: list[Item]) -> dict[int, list[Item]]:
+def _unit_hits(units: list[Span], items: list[tuple]) -> dict[int, list[tuple]]:
     """Items by the index of each unit they overlap."""
     starts = [u.start for u in units]
-    hits: dict[int, list[Item]] = defaultdict(list)
+    hits: dict[int, list[tuple]] = defaultdict(list)
     for item in items:
-        index = max(bisect_right(starts, item.start) - 1, 0)
-        while index < len(units) and units[index].start < item.end:
-            if units[index].end > item.start:
+        start, end = item[1], item[2]
+        index = max(bisect_right(starts, start) - 1, 0)
+        while index < len(units) and units[index].start < end:
+            if units[index].end > start:
                 hits[index].append(item)
             index += 1
     return hits
@@ -168,25 +192,20 @@ def cooccurrence(project: Project, unit: str = "overlap", distance: int | None =
         distance = None
     data = data or load(project, scope)
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    frequency: dict[int, int] = defaultdict(int)
+    frequency: Counter[int] = Counter()
     if unit in PAIR_UNITS:
         gap = -1 if unit == "overlap" else int(distance or 0)
         total = 0
         for items in data.by_document.values():
             total += len(items)
-            for item in items:
-                frequency[item.code_id] += 1
-            for first, second in _pair_sweep(items, gap):
-                if first.code_id != second.code_id:
-                    key = (first.code_id, second.code_id) if first.code_id < second.code_id else (
-                        second.code_id, first.code_id)
-                    counts[key] += 1
+            frequency.update(Counter(item[3] for item in items))
+            _count_pairs(items, gap, counts)
     else:
         units = _units(project, unit, data.document_ids)
         total = sum(len(spans) for spans in units.values())
         for doc_id, items in data.by_document.items():
             for hit in _unit_hits(units.get(doc_id, []), items).values():
-                present = sorted({item.code_id for item in hit})
+                present = sorted({item[3] for item in hit})
                 for code_id in present:
                     frequency[code_id] += 1
                 for key in combinations(present, 2):
@@ -226,15 +245,15 @@ class Meeting:
     case: str
     text: str
 
-    def as_dict(self, names: dict[int, str]) -> dict[str, Any]:
+    def as_dict(self, names: dict[int, str], coders: dict[int, str]) -> dict[str, Any]:
+        def segment(item: Item) -> dict[str, Any]:
+            return {"code": names[item.code_id], "coder": coders.get(item.coder_id, ""), "start": item.start,
+                    "end": item.end, "text": self.text[item.start - self.start:item.end - self.start]}
+
         return {
-            "document": self.document, "start": self.start, "end": self.end,
-            "speaker": self.speaker, "case": self.case,
-            "a_segments": [{"code": names[i.code_id], "coder": i.coder, "start": i.start, "end": i.end,
-                            "text": self.text[i.start - self.start:i.end - self.start]} for i in self.a_items],
-            "b_segments": [{"code": names[i.code_id], "coder": i.coder, "start": i.start, "end": i.end,
-                            "text": self.text[i.start - self.start:i.end - self.start]} for i in self.b_items],
-            "overlap": list(self.overlap) if self.overlap else None,
+            "document": self.document, "start": self.start, "end": self.end, "speaker": self.speaker,
+            "case": self.case, "a_segments": [segment(i) for i in self.a_items],
+            "b_segments": [segment(i) for i in self.b_items], "overlap": list(self.overlap) if self.overlap else None,
             "text": self.text,
         }
 
@@ -251,39 +270,68 @@ def meetings(project: Project, result: Cooccurrence, a_id: int, b_id: int, scope
     doc_cases = project.document_cases()
     found: list[Meeting] = []
 
-    def build(doc_id: int, start: int, end: int, a_items: list[Item], b_items: list[Item],
+    def build(doc_id: int, start: int, end: int, a_items: list[tuple], b_items: list[tuple],
               overlap: tuple[int, int] | None) -> Meeting:
         if doc_id not in texts:
             texts[doc_id] = project.document_text(doc_id)
         speakers = TurnIndex(turns.get(doc_id, [])).speakers(start, end)
         return Meeting(
-            document=names[doc_id], document_id=doc_id, start=start, end=end, a_items=tuple(a_items),
-            b_items=tuple(b_items), overlap=overlap, speaker="; ".join(speakers),
+            document=names[doc_id], document_id=doc_id, start=start, end=end,
+            a_items=tuple(Item(*i) for i in a_items), b_items=tuple(Item(*i) for i in b_items), overlap=overlap,
+            speaker="; ".join(speakers),
             case="; ".join(case_names[c] for c in doc_cases.get(doc_id, [])), text=texts[doc_id][start:end],
         )
 
     if result.unit in PAIR_UNITS:
         gap = -1 if result.unit == "overlap" else int(result.distance or 0)
         for doc_id, items in data.by_document.items():
-            relevant = [i for i in items if i.code_id in wanted]
+            relevant = [i for i in items if i[3] in wanted]
             for first, second in _pair_sweep(relevant, gap):
-                if first.code_id == second.code_id:
+                if first[3] == second[3]:
                     continue
-                a_item, b_item = (first, second) if first.code_id == a_id else (second, first)
-                start, end = min(first.start, second.start), max(first.end, second.end)
-                shared = (max(first.start, second.start), min(first.end, second.end))
+                a_item, b_item = (first, second) if first[3] == a_id else (second, first)
+                start, end = min(first[1], second[1]), max(first[2], second[2])
+                shared = (max(first[1], second[1]), min(first[2], second[2]))
                 found.append(build(doc_id, start, end, [a_item], [b_item],
                                    shared if shared[0] < shared[1] else None))
     else:
         units = _units(project, result.unit, data.document_ids)
         for doc_id, items in data.by_document.items():
             spans = units.get(doc_id, [])
-            relevant = [i for i in items if i.code_id in wanted]
+            relevant = [i for i in items if i[3] in wanted]
             for index, hit in sorted(_unit_hits(spans, relevant).items()):
-                a_items = [i for i in hit if i.code_id == a_id]
-                b_items = [i for i in hit if i.code_id == b_id]
+                a_items = [i for i in hit if i[3] == a_id]
+                b_items = [i for i in hit if i[3] == b_id]
                 if a_items and b_items:
                     unit = spans[index]
                     found.append(build(doc_id, unit.start, unit.end, a_items, b_items, None))
     found.sort(key=lambda m: (list(names).index(m.document_id), m.start, m.end))
     return found[:limit] if limit else found
+
+
+PASSAGE_COLUMNS = ("document", "start", "end", "speaker", "case", "code_a", "text_a", "code_b", "text_b", "overlap",
+                   "text")
+
+
+def passage_rows(found: list[Meeting], names: dict[int, str], coders: dict[int, str]) -> list[dict[str, Any]]:
+    """The passages behind a cell as flat rows (for CSV and XLSX)."""
+    rows = []
+    for meeting in found:
+        record = meeting.as_dict(names, coders)
+        rows.append({
+            "document": record["document"], "start": record["start"], "end": record["end"],
+            "speaker": record["speaker"], "case": record["case"],
+            "code_a": record["a_segments"][0]["code"], "text_a": " | ".join(s["text"] for s in record["a_segments"]),
+            "code_b": record["b_segments"][0]["code"], "text_b": " | ".join(s["text"] for s in record["b_segments"]),
+            "overlap": meeting.text[meeting.overlap[0] - meeting.start:meeting.overlap[1] - meeting.start]
+            if meeting.overlap else "",
+            "text": record["text"],
+        })
+    return rows
+
+
+def matrix_rows(result: Cooccurrence) -> list[dict[str, Any]]:
+    """The square co-occurrence matrix (codes with a frequency), one row per code, its frequency on the side."""
+    codes = [c for c in result.code_ids if result.frequency.get(c)]
+    return [{"code": result.names[a], "frequency": result.frequency[a],
+             **{result.names[b]: ("" if a == b else result.count(a, b)) for b in codes}} for a in codes]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..errors import WorkbenchError
@@ -51,15 +53,23 @@ class Scope:
 
 
 class Item(NamedTuple):
-    """One segment as an analysis sees it: its (rolled-up) code, coder and span; ``ids`` are the stored segments
-    it stands for (several when roll-up joined one coder's overlapping segments)."""
+    """One segment as an analysis sees it: its (rolled-up) code, coder and span. ``ids`` is the stored segment's id,
+    or a tuple of ids when roll-up joined one coder's overlapping segments. The lists in
+    :attr:`AnalysisData.by_document` hold plain tuples in this field order (made straight by SQLite; index them,
+    or wrap one with ``Item(*row)``)."""
 
     document_id: int
     start: int
     end: int
     code_id: int
-    coder: str
-    ids: tuple[int, ...]
+    coder_id: int
+    ids: int | tuple[int, ...]
+
+
+def item_ids(item: tuple) -> tuple[int, ...]:
+    """The stored segment ids an item stands for."""
+    ids = item[5]
+    return ids if isinstance(ids, tuple) else (ids,)
 
 
 @dataclass
@@ -69,7 +79,8 @@ class AnalysisData:
     codes: list[Code]
     code_ids: list[int]
     names: dict[int, str]
-    by_document: dict[int, list[Item]] = field(default_factory=dict)
+    coders: dict[int, str] = field(default_factory=dict)
+    by_document: dict[int, list[tuple]] = field(default_factory=dict)
     document_ids: list[int] = field(default_factory=list)
 
     @property
@@ -77,7 +88,7 @@ class AnalysisData:
         return len(self.document_ids)
 
     def items(self) -> list[Item]:
-        return [item for items in self.by_document.values() for item in items]
+        return [Item(*row) for rows in self.by_document.values() for row in rows]
 
 
 def display_names(codes: Sequence[Code]) -> dict[int, str]:
@@ -139,21 +150,20 @@ def load(project: Project, scope: Scope) -> AnalysisData:
     kept = set(in_scope_codes)
     representative_ids = {mapping[c] for c in in_scope_codes}
     data = AnalysisData(codes=codes, code_ids=[c.id for c in codes if c.id in representative_ids], names=names,
+                        coders=project.coder_names(),
                         document_ids=list(document_ids if document_ids is not None else all_documents))
-    rows = project.segment_rows(document_ids=document_ids, coders=list(scope.coders) or None)
-    by_document: dict[int, list[Item]] = defaultdict(list)
+    rows = project.analysis_rows(document_ids=document_ids, coders=list(scope.coders) or None)
+    if len(kept) < len(codes):
+        rows = [row for row in rows if row[3] in kept]
     if all(mapping[c] == c for c in kept):
-        # No roll-up: the store already keeps one coder's segments of one code apart.
-        for seg_id, doc_id, start, end, code_id, coder in rows:
-            if code_id in kept:
-                by_document[doc_id].append(Item(doc_id, start, end, code_id, coder, (seg_id,)))
-        data.by_document = dict(by_document)
+        # No roll-up: the store already keeps one coder's segments of one code apart; rows are items as they are.
+        data.by_document = {doc: list(group) for doc, group in groupby(rows, key=itemgetter(0))}
         return data
-    grouped: dict[tuple[int, int, str], list[tuple[int, int, int]]] = defaultdict(list)
-    for seg_id, doc_id, start, end, code_id, coder in rows:
-        if code_id in kept:
-            grouped[(doc_id, mapping[code_id], coder)].append((start, end, seg_id))
-    for (doc_id, code_id, coder), spans in grouped.items():
+    grouped: dict[tuple[int, int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    for doc_id, start, end, code_id, coder_id, seg_id in rows:
+        grouped[(doc_id, mapping[code_id], coder_id)].append((start, end, seg_id))
+    by_document: dict[int, list[tuple]] = defaultdict(list)
+    for (doc_id, code_id, coder_id), spans in grouped.items():
         spans.sort()
         current: list = []
         for start, end, seg_id in spans:
@@ -162,12 +172,16 @@ def load(project: Project, scope: Scope) -> AnalysisData:
                 current[2].append(seg_id)
             else:
                 if current:
-                    by_document[doc_id].append(Item(doc_id, current[0], current[1], code_id, coder,
-                                                    tuple(current[2])))
+                    by_document[doc_id].append((doc_id, current[0], current[1], code_id, coder_id,
+                                                _ids(current[2])))
                 current = [start, end, [seg_id]]
         if current:
-            by_document[doc_id].append(Item(doc_id, current[0], current[1], code_id, coder, tuple(current[2])))
+            by_document[doc_id].append((doc_id, current[0], current[1], code_id, coder_id, _ids(current[2])))
     for items in by_document.values():
-        items.sort(key=lambda i: (i.start, i.end))
-    data.by_document = dict(by_document)
+        items.sort(key=itemgetter(1, 2))
+    data.by_document = dict(sorted(by_document.items()))
     return data
+
+
+def _ids(ids: list[int]) -> int | tuple[int, ...]:
+    return ids[0] if len(ids) == 1 else tuple(ids)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..store import Project
-from .data import AnalysisData, Item, Scope, load
+from .data import AnalysisData, Scope, load
 
 MEASURES = ("segments", "documents", "cases")
 
@@ -31,9 +31,9 @@ class Frequency:
                 "documents": self.documents, "cases": self.cases, "words": self.words}
 
 
-def _words_in_union(text: str, items: list[Item]) -> int:
+def _words_in_union(text: str, items: list[tuple]) -> int:
     """Words in the union of the items' spans (overlapping segments are not counted twice)."""
-    spans = sorted((i.start, i.end) for i in items)
+    spans = sorted((i[1], i[2]) for i in items)
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
@@ -49,12 +49,12 @@ def frequencies(project: Project, scope: Scope | None = None, by_coder: bool = T
     data = data or load(project, scope or Scope())
     doc_cases = project.document_cases()
     texts = project.document_texts(data.by_document)
-    groups: dict[tuple[int, str | None], dict[int, list[Item]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[tuple[int, str | None], dict[int, list[tuple]]] = defaultdict(lambda: defaultdict(list))
     for doc_id, items in data.by_document.items():
         for item in items:
-            groups[(item.code_id, None)][doc_id].append(item)
+            groups[(item[3], None)][doc_id].append(item)
             if by_coder:
-                groups[(item.code_id, item.coder)][doc_id].append(item)
+                groups[(item[3], data.coders[item[4]])][doc_id].append(item)
     coders = sorted({coder for _, coder in groups if coder})
     rows: list[Frequency] = []
     for code_id in data.code_ids:
@@ -125,11 +125,10 @@ def attribute_matrix(project: Project, attribute: str, measure: str = "segments"
                 value = cases[case_id].values.get(attribute)
                 if not value:
                     continue
-                key = (item.code_id, column[value], {"segments": item.ids, "documents": doc_id,
-                                                     "cases": case_id}[measure])
+                key = (item[3], column[value], {"segments": item[5], "documents": doc_id, "cases": case_id}[measure])
                 if key not in seen:
                     seen.add(key)
-                    counts[row[item.code_id]][column[value]] += 1
+                    counts[row[item[3]]][column[value]] += 1
     sizes: dict[str, int] = defaultdict(int)
     for case in cases.values():
         if case.values.get(attribute):

@@ -23,6 +23,7 @@ PAGES = [
     st.Page(str(HERE / "code.py"), title="Code", icon="🖍️", url_path="code"),
     st.Page(str(HERE / "codebook.py"), title="Codebook", icon="📚", url_path="codebook"),
     st.Page(str(HERE / "retrieve.py"), title="Retrieve", icon="🔎", url_path="retrieve"),
+    st.Page(str(HERE / "cooccurrence.py"), title="Co-occurrence", icon="🕸️", url_path="cooccurrence"),
 ]
 
 project = state.project()
