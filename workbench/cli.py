@@ -331,6 +331,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                                   "or your login name)") -> None:
         sub.add_argument("--coder", metavar="NAME", help=help_text)
 
+    def guidance_options(sub: argparse.ArgumentParser) -> None:
+        for option in ("definition", "when-to-use", "when-not-to-use", "example"):
+            sub.add_argument(f"--{option}", metavar="TEXT")
+        sub.add_argument("--keywords", metavar="A,B,C")
+
     sub = command("init", cmd_init, "create an empty project file")
     project_arg(sub)
     sub = command("demo", cmd_demo, "build the demo project from interviews/ and codebook/")
@@ -369,17 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("name", metavar="NAME")
     sub.add_argument("--parent", metavar="CODE")
     sub.add_argument("--colour", "--color", dest="colour", metavar="HEX")
-    for option in ("definition", "when-to-use", "when-not-to-use", "example"):
-        sub.add_argument(f"--{option}", metavar="TEXT")
-    sub.add_argument("--keywords", metavar="A,B,C")
+    guidance_options(sub)
     coder_arg(sub)
     sub = command("edit", cmd_codebook_edit, "change a code's definition, guidance, example or keywords",
                   codebook_commands)
     project_arg(sub)
     sub.add_argument("code", metavar="CODE")
-    for option in ("definition", "when-to-use", "when-not-to-use", "example"):
-        sub.add_argument(f"--{option}", metavar="TEXT")
-    sub.add_argument("--keywords", metavar="A,B,C")
+    guidance_options(sub)
     coder_arg(sub)
     sub = command("rename", cmd_codebook_rename, "rename a code", codebook_commands)
     project_arg(sub)

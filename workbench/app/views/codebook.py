@@ -133,6 +133,15 @@ def load_edit_fields() -> None:
         })
 
 
+def guidance_fields(prefix: str) -> None:
+    """The definition, guidance, example and keywords boxes of the edit and add forms."""
+    st.text_area("Definition", key=f"{prefix}_definition", height=100)
+    st.text_area("When to use", key=f"{prefix}_when", height=68)
+    st.text_area("When not to use", key=f"{prefix}_when_not", height=68)
+    st.text_area("Example", key=f"{prefix}_example", height=68)
+    st.text_input("Keywords (comma separated)", key=f"{prefix}_keywords")
+
+
 with edit_col:
     tab_edit, tab_add, tab_file = st.tabs(["Edit a code", "Add a code", "Import / export"])
     with tab_edit:
@@ -148,11 +157,7 @@ with edit_col:
             current = by_id[st.session_state["edit_code"]]
             st.text_input("Name", key="edit_name")
             st.color_picker("Colour", key="edit_colour")
-            st.text_area("Definition", key="edit_definition", height=100)
-            st.text_area("When to use", key="edit_when", height=68)
-            st.text_area("When not to use", key="edit_when_not", height=68)
-            st.text_area("Example", key="edit_example", height=68)
-            st.text_input("Keywords (comma separated)", key="edit_keywords")
+            guidance_fields("edit")
             st.button("Save changes", type="primary", on_click=on_edit, key="save_code")
             st.divider()
             parents = [None] + [c.id for c in codes if c.id != current.id
@@ -182,11 +187,7 @@ with edit_col:
         st.text_input("Name", key="new_name")
         st.selectbox("Parent", [None] + [c.id for c in codes], key="new_parent", format_func=code_label)
         st.color_picker("Colour", value="#1f77b4", key="new_colour")
-        st.text_area("Definition", key="new_definition", height=100)
-        st.text_area("When to use", key="new_when", height=68)
-        st.text_area("When not to use", key="new_when_not", height=68)
-        st.text_area("Example", key="new_example", height=68)
-        st.text_input("Keywords (comma separated)", key="new_keywords")
+        guidance_fields("new")
         st.button("Add code", type="primary", on_click=on_add, key="add_code")
     with tab_file:
         st.download_button("Export codebook (YAML)", export_codebook(project).encode("utf-8"),
