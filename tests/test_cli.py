@@ -248,3 +248,18 @@ def test_demo_project(cli, tmp_path) -> None:
     codes = [c.strip() for c in cli("codes", project).stdout.splitlines()[2:]]
     assert {s["code"] for s in by_coder["marloes"]} == {line.split("  ")[0].strip() for line in codes}
     assert_error(cli("demo", project), "already exists")
+
+
+def test_memos_on_project_document_and_code(cli, ready) -> None:
+    assert cli("memo", "add", ready, "Eerste indruk.", "--title", "Indruk").returncode == 0
+    assert cli("memo", "add", ready, "Over Ria.", "--document", "interview ria", "--coder", "marloes").returncode == 0
+    assert cli("memo", "add", ready, "Breed gebruikt.", "--code", "distrust").returncode == 0
+    memos = cli("memos", ready, "--json").json()
+    assert [(m["kind"], m["document"], m["code"], m["text"]) for m in memos] == [
+        ("project", None, None, "Eerste indruk."), ("document", "interview ria", None, "Over Ria."),
+        ("code", None, "distrust", "Breed gebruikt.")]
+    assert memos[1]["author"] == "marloes"
+    before = file_state(ready)
+    assert_error(cli("memo", "add", ready, "x", "--code", "nope"), "unknown code")
+    assert_error(cli("memo", "add", ready, "   "), "needs some text")
+    assert file_state(ready) == before

@@ -295,6 +295,28 @@ def cmd_audit(args: argparse.Namespace) -> None:
     out(table([(e.id, e.at, e.who, e.action, e.target) for e in entries], ("id", "at", "who", "action", "target")))
 
 
+def cmd_memo_add(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        if args.document and args.code:
+            raise WorkbenchError("a memo is on the project, one document or one code: give --document or --code")
+        kind = "document" if args.document else "code" if args.code else "project"
+        memo_id = project.add_memo(
+            args.text, author=args.coder or default_coder(), kind=kind,
+            document_id=project.document_id(args.document) if args.document else None,
+            code_id=project.resolve_code(args.code).id if args.code else None, title=args.title or "")
+    out(f"memo {memo_id} added to the {kind}\n")
+
+
+def cmd_memos(args: argparse.Namespace) -> None:
+    with _open(args) as project:
+        memos = project.memos()
+    if args.json:
+        print_json([m.__dict__ for m in memos])
+        return
+    out(table([(m.id, m.kind, m.document or m.code or "", m.author, m.title, " ".join(m.text.split())[:60])
+               for m in memos], ("id", "on", "name", "author", "title", "text")))
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     from .exchange.segments_table import export_segments
 
@@ -455,6 +477,19 @@ def build_parser() -> argparse.ArgumentParser:
     project_arg(sub)
     sub.add_argument("--json", action="store_true")
     sub.add_argument("--limit", type=int, default=None)
+    memo = command("memo", lambda a: None, "write memos on the project, a document or a code")
+    memo_commands = memo.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    memo_commands.required = True
+    sub = command("add", cmd_memo_add, "add a memo (on the project unless --document or --code)", memo_commands)
+    project_arg(sub)
+    sub.add_argument("text", metavar="TEXT")
+    sub.add_argument("--document", metavar="D")
+    sub.add_argument("--code", metavar="C")
+    sub.add_argument("--title", metavar="TITLE")
+    coder_arg(sub, "the memo's author (default: $WORKBENCH_CODER or your login name)")
+    sub = command("memos", cmd_memos, "list the memos")
+    project_arg(sub)
+    sub.add_argument("--json", action="store_true")
     sub = command("export", cmd_export, "all segments to .csv or .xlsx")
     project_arg(sub)
     sub.add_argument("file", metavar="FILE")

@@ -88,6 +88,29 @@ if cases:
 else:
     st.caption("No cases yet. Upload a cases CSV with the transcripts (columns document,case,<attribute>…).")
 
+with st.expander(f"Memos ({len(project.memos())})"):
+    for memo in project.memos():
+        on = f"{memo.kind} {memo.document or memo.code}" if memo.kind != "project" else "project"
+        st.markdown(f"**{memo.title or 'Memo'}** · {on} · {memo.author} · {memo.created[:16]}")
+        st.text(memo.text)
+    with st.form("memo_form", clear_on_submit=True):
+        kinds = {"project": None, **{f"document {n}": ("document", i) for i, n in project.document_names().items()},
+                 **{f"code {c.path}": ("code", c.id) for c in project.codes()}}
+        target = st.selectbox("On", list(kinds), key="memo_on")
+        title = st.text_input("Title", key="memo_title")
+        text = st.text_area("Memo", key="memo_text")
+        if st.form_submit_button("Add memo"):
+            chosen = kinds[target]
+            try:
+                project.add_memo(text, author=state.coder() or "", kind=chosen[0] if chosen else "project",
+                                 document_id=chosen[1] if chosen and chosen[0] == "document" else None,
+                                 code_id=chosen[1] if chosen and chosen[0] == "code" else None, title=title)
+            except WorkbenchError as exc:
+                st.error(str(exc))
+            else:
+                state.flash("Memo added.")
+                st.rerun()
+
 with st.expander("Audit log (latest 200 changes)"):
     entries = project.audit_log(limit=200)
     if entries:
