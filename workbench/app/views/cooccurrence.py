@@ -34,7 +34,6 @@ st.title("Co-occurrence")
 
 codes = project.codes()
 code_by_id = {c.id: c for c in codes}
-colour_by_name = {c.name: c.colour for c in codes}
 attributes = project.attributes()
 coders = [c["name"] for c in project.coders()]
 documents = project.document_names()
@@ -214,9 +213,11 @@ with tab_table:
 
 # ------------------------------------------------------------------------------------------- network
 with tab_network:
-    threshold = st.slider("Show links counted at least", min_value=1,
-                          max_value=max([p.count for p in result.pairs] + [1]), value=max(minimum, 1),
-                          key="cooc_threshold")
+    highest_count = max([p.count for p in result.pairs] + [1])
+    threshold = 1
+    if highest_count > 1:
+        threshold = st.slider("Show links counted at least", min_value=1, max_value=highest_count,
+                              value=min(max(minimum, 1), highest_count), key="cooc_threshold")
     linked = [p for p in result.pairs if p.count >= threshold]
     nodes = sorted({p.a_id for p in linked} | {p.b_id for p in linked}, key=lambda c: result.code_ids.index(c))
     if nodes:
@@ -325,14 +326,15 @@ if first and second and first != second:
     export[1].download_button("Passages XLSX", lambda: rows_to_xlsx(passage_rows(found, result.names, data.coders),
                                                                     PASSAGE_COLUMNS, sheet="passages"),
                               file_name="passages.xlsx", key="cooc_passages_xlsx")
-    colour_a = colour_by_name.get(first.rsplit("/", 1)[-1], "#1f77b4")
-    colour_b = colour_by_name.get(second.rsplit("/", 1)[-1], "#d62728")
+    colour_a = code_by_id[a_id].colour if a_id in code_by_id else "#1f77b4"
+    colour_b = code_by_id[b_id].colour if b_id in code_by_id else "#d62728"
     st.markdown(f"{swatch(colour_a, first)} underlined &nbsp; {swatch(colour_b, second)} shaded &nbsp; "
                 "<b>bold</b>: both", unsafe_allow_html=True)
     for meeting in found[:PASSAGE_LIMIT]:
         items = (*meeting.a_items, *meeting.b_items)
-        relative = [Segment(i, "", "", 0, item.start - meeting.start, item.end - meeting.start, "", 0, "", "", "", "")
-                    for i, item in enumerate(items)]
+        length = meeting.end - meeting.start
+        relative = [Segment(i, "", "", 0, max(item.start - meeting.start, 0), min(item.end - meeting.start, length),
+                            "", 0, "", "", "", "") for i, item in enumerate(items)]
         a_marks = set(range(len(meeting.a_items)))
         parts = []
         for piece in transcript_pieces(meeting.text, relative, []):
