@@ -103,3 +103,13 @@ def project_file(tmp_path: Path) -> Path:
 def file_state(path: Path) -> tuple[bytes, bool]:
     """The bytes of a closed project file, and whether a WAL file is lying beside it."""
     return path.read_bytes(), Path(str(path) + "-wal").exists()
+
+
+def close_app_projects(apps) -> None:
+    """Close the project connection each AppTest session opened (the app keeps one per session)."""
+    for at in apps:
+        try:
+            project = at.session_state["_project"]
+        except KeyError:
+            continue
+        project.close()

@@ -31,29 +31,19 @@ from workbench.analysis.frequencies import attribute_matrix, frequencies
 from workbench.ingest import import_sources
 from workbench.models import NewSegment
 from workbench.store import Project, create_project, open_project
+from .conftest import close_app_projects
+from .test_analysis import CODINGS as STUDY_CODINGS
+from .test_analysis import OTHER, TEXT
 
 MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 PAGE = "views/cooccurrence.py"
 
 # ================================================================================================ the study
-TEXT = "A: Een twee drie. Vier vijf zes.\n\nB: Zeven acht negen. Tien elf twaalf."
-OTHER = "A: Nog een tekst. Met twaalf woorden erin, ongeveer."
 THIRD = "A: Alfa beta gamma. Delta epsilon.\n\nB: Zeta eta theta."
 CASES = b"document,case,role,age\nt,Tess,resident,34\nu,Ugo,professional,51\nv,Vera,resident,62\n"
 
 # (code, coder, document, phrase): the codings of tests/test_analysis.py, then three in document v.
-CODINGS = [
-    ("X", "marloes", "t", "Een twee drie. Vier vijf zes."),   # contains Y, Z, W, R
-    ("Y", "marloes", "t", "twee"),
-    ("Y", "daan", "t", "twee drie"),                          # a second coder
-    ("Z", "marloes", "t", "Vier vijf"),
-    ("W", "marloes", "t", "Vier vijf"),                       # identical to Z
-    ("P", "marloes", "t", "Zeven acht"),
-    ("Q", "marloes", "t", " negen"),                          # touches P
-    ("R", "marloes", "t", "Een"),                             # one character before Y
-    ("S", "marloes", "t", "twaalf"),
-    ("X", "marloes", "u", "Nog een tekst."),
-    ("S", "marloes", "u", "twaalf woorden"),
+CODINGS = STUDY_CODINGS + [
     ("X", "marloes", "v", "Alfa beta gamma."),                # contains Y and Z
     ("Y", "marloes", "v", "beta"),
     ("Z", "marloes", "v", "gamma"),                           # one character after Y
@@ -159,12 +149,7 @@ def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], AppTest]]:
         return at
 
     yield start
-    for at in started:  # close the app's own connection to the project
-        try:
-            project = at.session_state["_project"]
-        except KeyError:
-            continue
-        project.close()
+    close_app_projects(started)
 
 
 def ok(at: AppTest) -> AppTest:

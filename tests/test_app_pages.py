@@ -24,7 +24,7 @@ from workbench.codebook import import_codebook
 from workbench.ingest import import_sources
 from workbench.store import Project, create_project, open_project
 
-from .conftest import CODEBOOK, TRANSCRIPT
+from .conftest import CODEBOOK, TRANSCRIPT, close_app_projects
 
 MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 PAGES = {
@@ -166,12 +166,7 @@ def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
         return at
 
     yield start
-    for at in started:  # close the app's own connection to the project
-        try:
-            project = at.session_state["_project"]
-        except KeyError:
-            continue
-        project.close()
+    close_app_projects(started)
 
 
 def go(at: AppTest, page: str) -> AppTest:

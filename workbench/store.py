@@ -680,19 +680,11 @@ class Project:
         with_text: bool = False,
     ) -> list[Segment]:
         """Segments, filtered by documents, codes and coder names, ordered by document, start, end, code."""
-        where: list[str] = []
-        params: list[Any] = []
-        for column, values in (("s.document_id", document_ids), ("s.code_id", code_ids), ("k.name", coders)):
-            if values is not None:
-                values = list(values)
-                if not values:
-                    return []
-                where.append(f"{column} IN ({','.join('?' * len(values))})")
-                params.extend(values)
-        sql = self._segment_select()
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY d.position, d.id, s.start, s.end, c.name, k.name, s.id"
+        filters = _in_filters({"s.document_id": document_ids, "s.code_id": code_ids, "k.name": coders})
+        if filters is None:
+            return []
+        where, params = filters
+        sql = self._segment_select() + where + " ORDER BY d.position, d.id, s.start, s.end, c.name, k.name, s.id"
         rows = self.conn.execute(sql, params).fetchall()
         texts = self.document_texts({r[3] for r in rows}) if with_text else {}
         return [
@@ -981,23 +973,15 @@ class Project:
                      coders: Sequence[str] | None = None) -> list[tuple[int, int, int, int, int, int]]:
         """Lean segment rows for analysis: ``(document_id, start, end, code_id, coder_id, id)``, ordered by document
         and start (plain tuples: fast for hundreds of thousands of segments)."""
-        where: list[str] = []
-        params: list[Any] = []
-        if document_ids is not None:
-            document_ids = list(document_ids)
-            if not document_ids:
-                return []
-            where.append(f"document_id IN ({','.join('?' * len(document_ids))})")
-            params.extend(document_ids)
+        coder_ids = None
         if coders is not None:
-            coders = list(coders)
-            if not coders:
-                return []
-            where.append(f"coder_id IN (SELECT id FROM coders WHERE name IN ({','.join('?' * len(coders))}))")
-            params.extend(coders)
-        sql = "SELECT document_id, start, end, code_id, coder_id, id FROM segments"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+            by_name = {name: coder_id for coder_id, name in self.coder_names().items()}
+            coder_ids = [by_name[name] for name in coders if name in by_name]
+        filters = _in_filters({"document_id": document_ids, "coder_id": coder_ids})
+        if filters is None:
+            return []
+        where, params = filters
+        sql = "SELECT document_id, start, end, code_id, coder_id, id FROM segments" + where
         return self.conn.execute(sql + " ORDER BY document_id, start", params).fetchall()
 
     def coder_names(self) -> dict[int, str]:
@@ -1022,6 +1006,22 @@ class Project:
             "cases": one("SELECT count(*) FROM cases"),
             "memos": one("SELECT count(*) FROM memos"),
         }
+
+
+def _in_filters(filters: dict[str, Sequence[Any] | None]) -> tuple[str, list[Any]] | None:
+    """``" WHERE a IN (?, ?) AND b IN (?)"`` and its parameters for the filters that are given (None: no filter);
+    None when a filter is an empty list (nothing can match)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, values in filters.items():
+        if values is None:
+            continue
+        values = list(values)
+        if not values:
+            return None
+        clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+        params.extend(values)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

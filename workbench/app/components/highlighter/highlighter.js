@@ -320,7 +320,8 @@ export default function highlighter(component) {
   const onKeyDown = (key) => {
     if (!(key.ctrlKey || key.metaKey) || key.key.toLowerCase() !== "z" || key.shiftKey) return;
     const active = document.activeElement;
-    if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) return;
+    const typing = ["input", "textarea", "select"];
+    if (active && (active.isContentEditable || typing.includes(active.tagName.toLowerCase()))) return;
     key.preventDefault();
     send({ type: "undo" });
   };
