@@ -158,6 +158,9 @@ def test_meetings_show_the_passages_behind_a_cell(study) -> None:
     sentence = cooccurrence(study, "sentence")
     (unit,) = meetings(study, sentence, x, y)
     assert unit.text == "Een twee drie."
+    record = unit.as_dict(sentence.names, {})
+    assert record["a_segments"][0]["text"] == "Een twee drie. Vier vijf zes."  # the whole segment, not the unit
+    assert {s["text"] for s in record["b_segments"]} == {"twee", "twee drie"}
 
 
 def test_frequencies_and_words(study) -> None:

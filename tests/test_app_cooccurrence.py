@@ -228,7 +228,7 @@ def test_page_runs_on_a_project_without_cases(app, templates, tmp_path):
     assert any("No case attributes yet" in c for c in values(at.caption))
     assert counts(at) == OVERLAP == core_counts(core(path))
     choose(at, "X", "Y")
-    assert "**3** counted for X × Y; 3 passages." in values(at.markdown)
+    assert "<div><b>3</b> counted for X × Y; 3 passages.</div>" in values(at.markdown)
     assert not any(" · case " in m for m in values(at.markdown))  # no case to name in the passage headers
 
 
@@ -307,7 +307,7 @@ def test_drill_down_counts_the_pair_and_its_passages(app, study, unit, a, b, han
         result = cooccurrence(project, unit)
         found = meetings(project, result, a_id, b_id)
     assert result.count(a_id, b_id) == len(found) == hand
-    assert f"**{hand}** counted for {a} × {b}; {hand} passages." in values(at.markdown)
+    assert f"<div><b>{hand}</b> counted for {a} × {b}; {hand} passages.</div>" in values(at.markdown)
     assert len(passage_html(at)) == hand
 
 
@@ -346,7 +346,7 @@ def test_passage_text_and_names_are_html_escaped(app, tmp_path):
                               (code, "m", document, "Kijk <img src=x onerror=alert(2)> hier.")])
     at = choose(ok(app(path)), "K", code)
     shown = values(at.markdown)
-    assert "**2** counted for K × &lt;img src=y onerror=alert(3)&gt;; 2 passages." in shown
+    assert "<div><b>2</b> counted for K × &lt;img src=y onerror=alert(3)&gt;; 2 passages.</div>" in shown
     assert len(passage_html(at)) == 2
     for value in shown:
         assert "<script" not in value.lower() and "<img" not in value.lower(), value
@@ -366,7 +366,7 @@ def test_roll_up_to_level_one_counts_child_codes_as_their_parent(app, study):
     assert table(at) == core_rows(result)
     assert at.selectbox(key="cooc_a").options == ["(choose a code)", "P", "Q", "R", "S", "W", "Z", "parent"]
     choose(at, "Z", "parent")
-    assert "**2** counted for Z × parent; 2 passages." in values(at.markdown)
+    assert "<div><b>2</b> counted for Z × parent; 2 passages.</div>" in values(at.markdown)
 
 
 def test_distance_input_appears_only_for_near(app, study):
@@ -531,13 +531,14 @@ def test_page_runs_when_no_pair_is_counted_more_than_once(app, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     assert counts(at) == {("A", "B"): 1}
     choose(at, "A", "B")
-    assert "**1** counted for A × B; 1 passage." in values(at.markdown)
+    assert "<div><b>1</b> counted for A × B; 1 passage.</div>" in values(at.markdown)
 
 
 def test_a_segment_that_starts_before_the_sentence_is_still_marked(app, study):
     at = choose(set_unit(ok(app(study)), "sentence"), "X", "Z")
     first = passage_html(at)[0]  # t, the sentence "Vier vijf zes." inside X; Z is "Vier vijf"
-    assert [m for m in values(at.markdown) if m.startswith("<b>t</b>")] == ["<b>t</b> · A · case Tess · 18–32"]
+    assert [m for m in values(at.markdown) if m.startswith("<div><b>t</b>")] == [
+        "<div><b>t</b> · A · case Tess · 18–32</div>"]
     assert "text-decoration:underline" in first  # X covers the whole sentence
     assert "font-weight:600" in first  # and "Vier vijf" carries both codes
 

@@ -628,7 +628,7 @@ def test_a_change_that_cannot_be_undone_does_not_block_the_earlier_ones(app, ful
         ok(at.button(key="apply_codes").click().run())
     go(at, "codebook")
     at.selectbox(key="edit_code").set_value(fatigue).run()
-    at.checkbox(key="delete_segments").check()
+    at.checkbox(key=f"delete_segments_{fatigue}").check()
     ok(at.button(key="delete_code").click().run())
     assert [s.code for s in segments(full_path)] == ["link work"]
 
@@ -801,8 +801,8 @@ def test_deleting_a_used_code_is_refused_and_changes_nothing(app, seeded_path):
     with opened(seeded_path) as project:
         codes_before, segments_before, log_before = project.codes(), project.segments(), project.audit_log()
     at = app(seeded_path, "codebook")
-    _edit(at, seeded_path, "participation fatigue")
-    assert at.checkbox(key="delete_segments").value is False
+    cid = _edit(at, seeded_path, "participation fatigue")
+    assert at.checkbox(key=f"delete_segments_{cid}").value is False
     ok(at.button(key="delete_code").click().run())
     assert any("is used by 1 segment(s)" in e for e in values(at.error))
     with opened(seeded_path) as project:
@@ -825,7 +825,7 @@ def test_deleting_a_code_together_with_its_segments(app, seeded_path):
     others = [s.id for s in segments(seeded_path) if s.code_id != cid]
     at = app(seeded_path, "codebook")
     _edit(at, seeded_path, "link work/best persons")
-    at.checkbox(key="delete_segments").check()
+    at.checkbox(key=f"delete_segments_{cid}").check()
     ok(at.button(key="delete_code").click().run())
 
     with opened(seeded_path) as project:
@@ -840,7 +840,7 @@ def test_deleting_a_code_together_with_its_segments(app, seeded_path):
 def test_deleting_an_unused_code(app, full_path):
     at = app(full_path, "codebook")
     cid = _edit(at, full_path, "participation fatigue")
-    assert not [c for c in at.checkbox if c.key == "delete_segments"]  # nothing to delete with it
+    assert not [c for c in at.checkbox if c.key == f"delete_segments_{cid}"]  # nothing to delete with it
     ok(at.button(key="delete_code").click().run())
     with opened(full_path) as project:
         assert cid not in [c.id for c in project.codes()]
@@ -1018,3 +1018,15 @@ def test_project_page_open_links_survive_special_characters_in_document_names(ap
     at = app(empty_path, "project")
     links = list(at.dataframe[0].value["open"])
     assert [parse_qs(urlsplit(link).query).get("document") for link in links] == [[n] for n in names]
+
+
+def test_the_delete_tick_belongs_to_one_code(app, seeded_path):
+    distrust = code_id(seeded_path, "distrust")
+    persons = code_id(seeded_path, "link work/best persons")
+    at = app(seeded_path, "codebook")
+    _edit(at, seeded_path, "distrust")
+    at.checkbox(key=f"delete_segments_{distrust}").check().run()
+    _edit(at, seeded_path, "link work/best persons")
+    ok(at.button(key="delete_code").click().run())
+    assert any("is used by" in e for e in values(at.error))
+    assert segments(seeded_path, code_ids=[persons])

@@ -197,8 +197,15 @@ def test_export_csv_and_xlsx(cli, ready, tmp_path) -> None:
 
     sheet = load_workbook(xlsx).active
     assert [c.value for c in sheet[1]][:3] == ["document", "case", "speaker"]
-    assert sheet.cell(2, 8).value == "'=SUM(1)"
+    memo = sheet.cell(2, 8)
+    assert (memo.value, memo.data_type) == ("=SUM(1)", "s")  # the exact memo, as text, never a formula
     assert_error(cli("export", ready, tmp_path / "x.pdf"), "export to a .csv or .xlsx")
+    odd = tmp_path / "project.csv"
+    assert cli("init", odd).returncode == 0
+    before = file_state(odd)
+    assert_error(cli("export", odd, odd), "is the project file itself")
+    assert_error(cli("codebook", "export", ready, tmp_path / "nowhere" / "c.yaml"), "does not exist")
+    assert file_state(odd) == before
 
 
 def test_codebook_edits_from_the_command_line(cli, ready, tmp_path) -> None:
@@ -263,3 +270,18 @@ def test_memos_on_project_document_and_code(cli, ready) -> None:
     assert_error(cli("memo", "add", ready, "x", "--code", "nope"), "unknown code")
     assert_error(cli("memo", "add", ready, "   "), "needs some text")
     assert file_state(ready) == before
+
+
+def test_race_free_overlap_rule_and_folded_coder_names(cli, ready, tmp_path) -> None:
+    codings = tmp_path / "ws.csv"
+    codings.write_text("document,start,end,code,coder\nemoji,0,5,distrust,Jan Smit\nemoji,3,8,distrust,Jan  Smit\n",
+                       encoding="utf-8")
+    before = file_state(ready)
+    assert_error(cli("code", "import", ready, codings), "overlap")
+    assert file_state(ready) == before
+    assert cli("code", "add", ready, "emoji", "0", "5", "distrust", "--coder", " Jan  Smit ").returncode == 0
+    assert cli("segments", ready, "--json").json()[0]["coder"] == "Jan Smit"
+    assert_error(cli("import", ready, tmp_path / "x.txt", "--name", "  "), "no file at")
+    other = tmp_path / "other.txt"
+    other.write_text("R: Iets anders.", encoding="utf-8")
+    assert_error(cli("import", ready, other, "--name", "  "), "must not be empty")

@@ -512,17 +512,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkbenchError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
+    except BrokenPipeError:
+        return 0
     except sqlite3.OperationalError as exc:
-        sys.stderr.write(f"error: the project file could not be written ({exc}); is another program using it?\n")
+        sys.stderr.write(f"error: the project file could not be read or written ({exc}); is another program "
+                         "using it?\n")
+        return 2
+    except sqlite3.Error as exc:
+        sys.stderr.write(f"error: the project file is damaged ({exc}); restore it from a backup\n")
         return 2
     except OSError as exc:
-        sys.stderr.write(f"error: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
+        sys.stderr.write(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "") + "\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 2
-    except BrokenPipeError:
-        return 0
     return int(result or 0)
 
 

@@ -68,7 +68,7 @@ def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: s
         keywords = item.get("keywords", [])
         if not isinstance(keywords, list) or not all(isinstance(k, (str, int, float)) for k in keywords):
             raise WorkbenchError(f"{where}: keywords of {name!r} must be a list of words")
-        for key in CODE_FIELDS:
+        for key in (*CODE_FIELDS, "colour", "color", "guid"):
             if key in item and item[key] is not None and not isinstance(item[key], str):
                 raise WorkbenchError(f"{where}: {key} of {name!r} must be text")
         path = f"{prefix}/{name}" if prefix else name
@@ -76,11 +76,24 @@ def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: s
         _validate_yaml_codes(item.get("children") or [], where, seen_paths, path)
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that refuses anchors and aliases: a codebook needs none, and they allow recursive documents
+    and exponential "billion laughs" expansions."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(f"aliases are not allowed in a codebook (line {event.start_mark.line + 1})")
+        return super().compose_node(parent, index)
+
+
 def load_yaml(data: bytes | str, source: str = "codebook") -> dict[str, Any]:
     """Parse and check a codebook YAML document."""
     try:
-        document = yaml.safe_load(data)
+        document = yaml.load(data, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
+        if "aliases are not allowed" in str(exc):
+            raise WorkbenchError(f"{source}: {exc}") from None
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         raise WorkbenchError(f"{source} is not valid YAML{where}") from None
@@ -132,7 +145,7 @@ def export_codebook(project: Project, title: str = "", description: str = "") ->
     def strip(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         result = []
         for node in nodes:
-            item: dict[str, Any] = {"name": node["name"], "colour": node["colour"]}
+            item: dict[str, Any] = {"name": node["name"], "colour": node["colour"], "guid": node["guid"]}
             for key in CODE_FIELDS:
                 if node[key]:
                     item[key] = node[key]
@@ -178,6 +191,5 @@ def export_codebook_file(project: Project, path: str | Path) -> None:
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise WorkbenchError(f"{path.name}: export the codebook as .yaml")
-    if not path.parent.exists():
-        raise WorkbenchError(f"folder {path.parent} does not exist")
+    project.check_output(path)
     path.write_text(export_codebook(project), encoding="utf-8")

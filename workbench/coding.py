@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from .errors import WorkbenchError
 from .models import Segment, Span, Turn
-from .store import Project
+from .store import Project, normalise_name
 from .turns import label_end
 
 
@@ -84,6 +84,9 @@ def apply_codes(project: Project, document_id: int, start: int, end: int, code_i
     it) instead of adding a second one, as MAXQDA does."""
     if not code_ids:
         raise WorkbenchError("choose at least one code")
+    coder = normalise_name(coder)
+    if not coder:
+        raise WorkbenchError("a coding needs the coder's name")
     project._check_span(document_id, start, end)
     change = Change(label=f"code {start}–{end}")
     with project.transaction():

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .cases import read_cases_csv
+from .cases import infer_type, read_cases_csv
 from .errors import WorkbenchError
 from .importers import DEFAULT_MAX_MB, check_size, parse_bytes
 from .models import ParsedDocument
-from .store import Project
+from .store import CaseRow, Project
 
 Progress = Callable[[int, int, str], None]
 
@@ -43,6 +43,7 @@ def import_sources(
     case_rows, types = ([], {})
     if cases is not None:
         case_rows, types = read_cases_csv(cases[1], Path(cases[0]).name)
+        types = combined_types(project, case_rows, types)
         known = {d.name for d in project.documents()} | {d.name for d in parsed}
         for row in case_rows:
             if row.document not in known:
@@ -54,6 +55,16 @@ def import_sources(
         if case_rows:
             project.set_cases(case_rows, types)
     return parsed
+
+
+def combined_types(project: Project, rows: Sequence[CaseRow], types: dict[str, str]) -> dict[str, str]:
+    """Attribute types over the values already stored and the new ones (a column that was numbers and now gets
+    a word becomes text)."""
+    combined = {}
+    for attribute, kind in types.items():
+        stored = project.attribute_values(attribute)
+        combined[attribute] = infer_type(stored + [row.values.get(attribute, "") for row in rows]) if stored else kind
+    return combined
 
 
 def import_paths(project: Project, paths: Sequence[str | Path], cases: str | Path | None = None,

@@ -33,9 +33,14 @@ def streamlit_command(project: str | Path, port: int = 8501, coder: str | None =
 
 
 def serve(project: str | Path, port: int = 8501, coder: str | None = None, host: str = "127.0.0.1") -> int:
-    """Run the app in the foreground until interrupted; returns Streamlit's exit status."""
+    """Run the app in the foreground. On POSIX this process becomes the Streamlit server (so signals reach it
+    directly); elsewhere it waits for it and returns its exit status."""
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    command = streamlit_command(project, port, coder, host)
+    if os.name == "posix":
+        sys.stdout.flush()
+        os.execve(command[0], command, env)
     try:
-        return subprocess.call(streamlit_command(project, port, coder, host), env=env)
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0

@@ -57,6 +57,11 @@ def normalise_colour(colour: str) -> str:
     return colour.lower()
 
 
+def normalise_name(name: str | None) -> str:
+    """A person's or document's name with its white space folded: ``" Jan  Smit "`` → ``"Jan Smit"``."""
+    return " ".join((name or "").split())
+
+
 def _check_code_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -410,7 +415,7 @@ class Project:
     # ================================================================================================ coders
     def coder_id(self, name: str, create: bool = True) -> int:
         """The id of coder ``name``, created (role ``coder``) if new and ``create`` is set."""
-        name = " ".join((name or "").split())
+        name = normalise_name(name)
         if not name:
             raise WorkbenchError("a coder needs a name (use --coder NAME)")
         found = self._one("SELECT id FROM coders WHERE name = ?", (name,))
@@ -746,7 +751,29 @@ class Project:
         return self.add_segments([NewSegment(document_id, start, end, code_id, coder, memo)], who=who)[0]
 
     def add_segments(self, new: Sequence[NewSegment], who: str | None = None) -> list[int]:
-        """Add several segments, all or nothing, with the checks of :meth:`add_segment`."""
+        """Add several segments, all or nothing, with the checks of :meth:`add_segment`. The checks run inside the
+        write transaction, so another connection cannot slip an overlapping segment in between."""
+        with self.transaction():
+            self._check_new_segments(new)
+            ids: list[int] = []
+            coder_ids: dict[str, int] = {}
+            stamp = now()
+            for seg in new:
+                coder = normalise_name(seg.coder)
+                if coder not in coder_ids:
+                    coder_ids[coder] = self.coder_id(coder)
+                guid = new_guid()
+                seg_id = int(self.conn.execute(
+                    "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (guid, seg.document_id, seg.start, seg.end, seg.code_id, coder_ids[coder], seg.memo or "",
+                     stamp, stamp),
+                ).lastrowid)
+                ids.append(seg_id)
+                self._audit(who or coder, "segment.add", guid, None, self._segment_record(seg_id))
+        return ids
+
+    def _check_new_segments(self, new: Sequence[NewSegment]) -> None:
         lengths: dict[int, int] = {}
         known_codes: set[int] = set()
         batch: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
@@ -761,53 +788,37 @@ class Project:
                 if self._one("SELECT 1 FROM codes WHERE id = ?", (seg.code_id,)) is None:
                     raise WorkbenchError(f"unknown code id {seg.code_id}")
                 known_codes.add(seg.code_id)
-            if not " ".join((seg.coder or "").split()):
+            coder = normalise_name(seg.coder)
+            if not coder:
                 raise WorkbenchError("a segment needs a coder (use --coder NAME)")
-            batch[(seg.document_id, seg.code_id, seg.coder)].append((seg.start, seg.end))
+            batch[(seg.document_id, seg.code_id, coder)].append((seg.start, seg.end))
         for (doc_id, code_id, coder), spans in batch.items():
             spans.sort()
             for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
                 if s2 < e1:
                     name = self._one("SELECT name FROM codes WHERE id = ?", (code_id,))
                     raise WorkbenchError(f"segments {s1}–{e1} and {s2}–{e2} of {name!r} by {coder} overlap")
-            coder_id = self._one("SELECT id FROM coders WHERE name = ?", (" ".join(coder.split()),))
+            coder_id = self._one("SELECT id FROM coders WHERE name = ?", (coder,))
             if coder_id is not None:
                 for start, end in spans:
                     hit = self._overlapping_own(doc_id, code_id, coder_id, start, end)
                     if hit:
                         raise WorkbenchError(self._overlap_message(code_id, coder, hit, start, end))
-        ids: list[int] = []
-        with self.transaction():
-            coder_ids: dict[str, int] = {}
-            stamp = now()
-            for seg in new:
-                coder = " ".join(seg.coder.split())
-                if coder not in coder_ids:
-                    coder_ids[coder] = self.coder_id(coder)
-                guid = new_guid()
-                seg_id = int(self.conn.execute(
-                    "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guid, seg.document_id, seg.start, seg.end, seg.code_id, coder_ids[coder], seg.memo or "",
-                     stamp, stamp),
-                ).lastrowid)
-                ids.append(seg_id)
-                self._audit(who or coder, "segment.add", guid, None, self._segment_record(seg_id))
-        return ids
 
     def update_segment(self, segment_id: int, who: str, start: int | None = None, end: int | None = None,
                        memo: str | None = None) -> None:
-        """Widen, narrow or re-memo a segment, with the checks of :meth:`add_segment`; audited."""
-        seg = self.segment(segment_id, with_text=False)
-        start = seg.start if start is None else start
-        end = seg.end if end is None else end
-        self._check_span(seg.document_id, start, end)
-        coder_id = self._one("SELECT coder_id FROM segments WHERE id = ?", (segment_id,))
-        hit = self._overlapping_own(seg.document_id, seg.code_id, coder_id, start, end, exclude=segment_id)
-        if hit:
-            raise WorkbenchError(self._overlap_message(seg.code_id, seg.coder, hit, start, end))
-        before = self._segment_record(segment_id)
+        """Widen, narrow or re-memo a segment, with the checks of :meth:`add_segment` (inside the write
+        transaction); audited."""
         with self.transaction():
+            seg = self.segment(segment_id, with_text=False)
+            start = seg.start if start is None else start
+            end = seg.end if end is None else end
+            self._check_span(seg.document_id, start, end)
+            coder_id = self._one("SELECT coder_id FROM segments WHERE id = ?", (segment_id,))
+            hit = self._overlapping_own(seg.document_id, seg.code_id, coder_id, start, end, exclude=segment_id)
+            if hit:
+                raise WorkbenchError(self._overlap_message(seg.code_id, seg.coder, hit, start, end))
+            before = self._segment_record(segment_id)
             self.conn.execute("UPDATE segments SET start = ?, end = ?, memo = ?, updated = ? WHERE id = ?",
                               (start, end, seg.memo if memo is None else memo, now(), segment_id))
             self._audit(who, "segment.update", seg.guid, before, self._segment_record(segment_id))
@@ -827,6 +838,10 @@ class Project:
 
     def restore_segment(self, record: dict[str, Any], who: str) -> int:
         """Put back a removed segment from its audit record (same GUID, memo and creation time)."""
+        with self.transaction():
+            return self._restore_segment(record, who)
+
+    def _restore_segment(self, record: dict[str, Any], who: str) -> int:
         doc_id = self.document_id(record["document"])
         code_id = self._one("SELECT id FROM codes WHERE guid = ?", (record["code_guid"],))
         if code_id is None:
@@ -839,14 +854,13 @@ class Project:
         guid = record["guid"]
         if self._one("SELECT 1 FROM segments WHERE guid = ?", (guid,)):
             guid = new_guid()
-        with self.transaction():
-            seg_id = int(self.conn.execute(
-                "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (guid, doc_id, record["start"], record["end"], code_id, coder_id, record.get("memo", ""),
-                 record.get("created") or now(), now()),
-            ).lastrowid)
-            self._audit(who, "segment.restore", guid, None, self._segment_record(seg_id))
+        seg_id = int(self.conn.execute(
+            "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guid, doc_id, record["start"], record["end"], code_id, coder_id, record.get("memo", ""),
+             record.get("created") or now(), now()),
+        ).lastrowid)
+        self._audit(who, "segment.restore", guid, None, self._segment_record(seg_id))
         return seg_id
 
     # ================================================================================================ cases
@@ -986,6 +1000,16 @@ class Project:
 
     def coder_names(self) -> dict[int, str]:
         return dict(self.conn.execute("SELECT id, name FROM coders"))
+
+    def check_output(self, path: str | Path) -> Path:
+        """Refuse to write an export over the project file itself (or its WAL files)."""
+        target = Path(path).resolve()
+        mine = Path(self.path).resolve()
+        if target in (mine, Path(f"{mine}-wal"), Path(f"{mine}-shm")):
+            raise WorkbenchError(f"{path} is the project file itself; choose another file name")
+        if not target.parent.exists():
+            raise WorkbenchError(f"folder {target.parent} does not exist")
+        return target
 
     def data_version(self) -> int:
         """A number that changes with every audited change (imports, codes, segments, cases): a cache key."""

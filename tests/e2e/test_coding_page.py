@@ -34,6 +34,13 @@ def project_path(tmp_path_factory) -> Path:
             ("ria.txt", (ROOT / "interviews" / "bewoner-ria.txt").read_bytes()),
         ])
         import_codebook(project, CODEBOOK)
+        tracker = "![t](http://127.0.0.1:9/tracker.png)"
+        vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v " + tracker + ">Hallo allemaal.\n\n"
+               "00:00:04.000 --> 00:00:05.000\n<v I>Welkom.\n")
+        import_sources(project, [("tracker.vtt", vtt.encode("utf-8"))], name="track " + tracker)
+        tracked = project.document_id("track " + tracker)
+        project.add_segment(tracked, 0, 12, project.resolve_code("distrust").id, "coder " + tracker, memo=tracker)
+        project.add_segment(tracked, 0, 12, project.resolve_code("link work").id, "other")
         doc = project.document_id("emoji")
         text = project.document_text(doc)
         start = text.index("Echt")
@@ -220,3 +227,23 @@ def test_applying_a_code_keeps_the_transcript_in_place(page, app, project_path) 
     assert before > 0
     assert page.evaluate("() => document.querySelector('.wb-scroll').scrollTop") == before
     assert page.evaluate("() => document.querySelector('.wb-root').__sameElement") is True
+
+
+def test_names_with_markdown_images_load_nothing(page, app, project_path) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    with open_project(project_path) as project:
+        name = next(d.name for d in project.documents() if d.name.startswith("track"))
+    from urllib.parse import quote
+
+    open_transcript(page, app, quote(name))
+    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]")
+    page.locator(f"{TRANSCRIPT} [data-codes]").first.click()
+    page.wait_for_selector("text=At offset")
+    wait_idle(page)
+    for path in ("retrieve", "cooccurrence", "project"):
+        page.goto(f"{app.url}/{path}")
+        page.wait_for_selector('[data-testid="stApp"]')
+        wait_idle(page)
+        page.wait_for_timeout(500)
+    assert not [url for url in requested if url.startswith("http://127.0.0.1:9/")]

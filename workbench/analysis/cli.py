@@ -34,10 +34,9 @@ def cmd_cooccurrence(args: argparse.Namespace) -> None:
     with open_project(args.project) as project:
         result = cooccurrence(project, args.unit, args.distance, _scope(args))
         if args.svg:
-            path = Path(args.svg)
-            if path.suffix.lower() != ".svg" or not path.parent.exists():
-                raise WorkbenchError(f"{args.svg}: give an .svg file in an existing folder")
-            path.write_text(heatmap_svg(result), encoding="utf-8")
+            if Path(args.svg).suffix.lower() != ".svg":
+                raise WorkbenchError(f"{args.svg}: give an .svg file")
+            project.check_output(args.svg).write_text(heatmap_svg(result), encoding="utf-8")
     if args.format == "json":
         print_json(result.as_json())
     elif args.format == "csv":
@@ -119,9 +118,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     path = Path(args.file)
     if path.suffix.lower() not in (".md", ".html", ".htm"):
         raise WorkbenchError(f"{path.name}: write the report to a .md or .html file")
-    if not path.parent.exists():
-        raise WorkbenchError(f"folder {path.parent} does not exist")
     with open_project(args.project) as project:
+        project.check_output(path)
         writer = theme_report_markdown if path.suffix.lower() == ".md" else theme_report_html
         text = writer(project, _scope(args), args.unit, args.distance)
     path.write_text(text, encoding="utf-8")

@@ -244,17 +244,19 @@ class Meeting:
     speaker: str
     case: str
     text: str
+    a_texts: tuple[str, ...] = ()
+    b_texts: tuple[str, ...] = ()
 
     def as_dict(self, names: dict[int, str], coders: dict[int, str]) -> dict[str, Any]:
-        def segment(item: Item) -> dict[str, Any]:
+        def segment(item: Item, text: str) -> dict[str, Any]:
             return {"code": names[item.code_id], "coder": coders.get(item.coder_id, ""), "start": item.start,
-                    "end": item.end, "text": self.text[item.start - self.start:item.end - self.start]}
+                    "end": item.end, "text": text}
 
         return {
             "document": self.document, "start": self.start, "end": self.end, "speaker": self.speaker,
-            "case": self.case, "a_segments": [segment(i) for i in self.a_items],
-            "b_segments": [segment(i) for i in self.b_items], "overlap": list(self.overlap) if self.overlap else None,
-            "text": self.text,
+            "case": self.case, "a_segments": [segment(i, t) for i, t in zip(self.a_items, self.a_texts)],
+            "b_segments": [segment(i, t) for i, t in zip(self.b_items, self.b_texts)],
+            "overlap": list(self.overlap) if self.overlap else None, "text": self.text,
         }
 
 
@@ -275,11 +277,13 @@ def meetings(project: Project, result: Cooccurrence, a_id: int, b_id: int, scope
         if doc_id not in texts:
             texts[doc_id] = project.document_text(doc_id)
         speakers = TurnIndex(turns.get(doc_id, [])).speakers(start, end)
+        text = texts[doc_id]
         return Meeting(
             document=names[doc_id], document_id=doc_id, start=start, end=end,
             a_items=tuple(Item(*i) for i in a_items), b_items=tuple(Item(*i) for i in b_items), overlap=overlap,
             speaker="; ".join(speakers),
-            case="; ".join(case_names[c] for c in doc_cases.get(doc_id, [])), text=texts[doc_id][start:end],
+            case="; ".join(case_names[c] for c in doc_cases.get(doc_id, [])), text=text[start:end],
+            a_texts=tuple(text[i[1]:i[2]] for i in a_items), b_texts=tuple(text[i[1]:i[2]] for i in b_items),
         )
 
     if result.unit in PAIR_UNITS:

@@ -100,6 +100,14 @@ class AttributeMatrix:
         ]
 
 
+def _value_order(value: str) -> tuple[int, float, str]:
+    """Numbers in numeric order before other values in text order."""
+    try:
+        return (0, float(value), value)
+    except ValueError:
+        return (1, 0.0, value)
+
+
 def attribute_matrix(project: Project, attribute: str, measure: str = "segments", scope: Scope | None = None,
                      data: AnalysisData | None = None) -> AttributeMatrix:
     """Code × attribute-value matrix. ``measure``: ``segments`` (segments in documents of cases with the value),
@@ -113,8 +121,7 @@ def attribute_matrix(project: Project, attribute: str, measure: str = "segments"
     data = data or load(project, scope or Scope())
     cases = {c.id: c for c in project.cases()}
     doc_cases = project.document_cases()
-    values = sorted({c.values[attribute] for c in cases.values() if c.values.get(attribute)},
-                    key=lambda v: (float(v) if attributes[attribute] == "number" else 0, v))
+    values = sorted({c.values[attribute] for c in cases.values() if c.values.get(attribute)}, key=_value_order)
     column = {v: i for i, v in enumerate(values)}
     counts = [[0] * len(values) for _ in data.code_ids]
     row = {code_id: i for i, code_id in enumerate(data.code_ids)}

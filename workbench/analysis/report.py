@@ -97,9 +97,9 @@ def theme_report_markdown(project: Project, scope: Scope | None = None, unit: st
              f"{result.unit}", "", f"*{result.explanation}*", ""]
     for theme in found:
         f = theme.frequency
-        lines += [f"## {theme.code}", ""]
+        lines += [f"## {html.escape(theme.code, quote=False)}", ""]
         if theme.definition:
-            lines += [" ".join(theme.definition.split()), ""]
+            lines += [html.escape(" ".join(theme.definition.split()), quote=False), ""]
         lines += [f"**{f.segments} segments** in {f.documents} documents and {f.cases} cases; {f.words:,} words "
                   "coded.", ""]
         if theme.partners:
@@ -109,7 +109,7 @@ def theme_report_markdown(project: Project, scope: Scope | None = None, unit: st
             lines.append("")
         for quote in theme.quotes:
             who = f"{quote.document}, {quote.speaker}" if quote.speaker else quote.document
-            lines += [f"> {quote.text}", f"> — {who}", ""]
+            lines += [f"> {html.escape(quote.text, quote=False)}", f"> — {html.escape(who, quote=False)}", ""]
         if not theme.quotes:
             lines += ["*Not coded yet.*", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -14,6 +14,7 @@ if __package__ in (None, ""):  # run by `streamlit run path/to/main.py`
 import streamlit as st  # noqa: E402
 
 from workbench.app import state  # noqa: E402
+from workbench.app.widgets import md  # noqa: E402
 
 st.set_page_config(page_title="Case-Study Coding Workbench", page_icon="🗂️", layout="wide")
 HERE = Path(__file__).parent / "views"

@@ -40,7 +40,9 @@ def project() -> Project:
         try:
             current = open_project(path)
         except WorkbenchError as exc:
-            st.error(str(exc))
+            from workbench.app.widgets import md
+
+            st.error(md(str(exc)))
             st.stop()
         st.session_state["_project"] = current
         st.session_state["project_path"] = str(path)
@@ -87,10 +89,12 @@ def show_flash() -> Any:
     """Show pending messages in a container that always exists, so the elements below keep their place in the
     page (a component that moved would be mounted again and lose its scroll position). Returns the container
     for messages of this run."""
+    from workbench.app.widgets import md
+
     notices = st.container()
     for kind, message in st.session_state.pop("_flash", []):
         {"success": notices.success, "error": notices.error, "info": notices.info,
-         "warning": notices.warning}[kind](message)
+         "warning": notices.warning}[kind](md(message))
     return notices
 
 

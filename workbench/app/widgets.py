@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
+
+_MARKDOWN = re.compile(r"([\\\[\]<>$])")
 
 
 def swatch(colour: str, label: str = "", size: int = 12) -> str:
@@ -29,3 +32,15 @@ def quote_block(before: str, text: str, after: str, colour: str = "#999999", lim
         f'<mark style="background:{colour}33;padding:0 1px">{escaped(shown)}</mark>'
         f'<span style="color:#6e7781"> {html.escape(after)}…</span></div>'
     )
+
+
+def md(text: str) -> str:
+    """Text for a Markdown context (titles, captions, messages, button labels): the characters that make links,
+    images, HTML and formulas are backslash-escaped, so a name like ``![x](http://…)`` or ``<img …>`` shows as
+    typed and loads nothing (emphasis characters stay: they cannot fetch anything)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def html_block(inner: str) -> str:
+    """Wrap HTML in a block-level element, so Markdown is not applied to the (escaped) user text inside it."""
+    return f"<div>{inner}</div>"

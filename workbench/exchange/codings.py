@@ -32,7 +32,14 @@ def read_codings(project: Project, data: bytes, source: str, default_coder: str 
     texts: dict[int, str] = {}
     code_ids: dict[str, int] = {}
     result: list[NewSegment] = []
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise WorkbenchError(f"{source} line {reader.line_num}: not readable as CSV ({exc})") from None
         line = reader.line_num
         if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue

@@ -69,6 +69,9 @@ def rows_to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMN
         cell.font = Font(bold=True)
     for row in rows:
         worksheet.append([_excel_safe(row.get(column, "")) for column in columns])
+        for cell in worksheet[worksheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula stays text
     worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -76,13 +79,11 @@ def rows_to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMN
 
 
 def _excel_safe(value: Any) -> Any:
-    """Strings are written as text, never as formulas, and without characters XLSX cannot hold."""
+    """Strings without the control characters XLSX cannot hold."""
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            value = "'" + value
     return value
 
 
@@ -92,8 +93,7 @@ def export_segments(project: Project, path: str | Path, segments: Sequence[Segme
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise WorkbenchError(f"{path.name}: export to a .csv or .xlsx file")
-    if not path.parent.exists():
-        raise WorkbenchError(f"folder {path.parent} does not exist")
+    project.check_output(path)
     rows = segment_rows(project, segments)
     if suffix == ".csv":
         path.write_text(rows_to_csv(rows), encoding="utf-8")

@@ -54,6 +54,8 @@ def parse_bytes(
         raise WorkbenchError(f"{source}: unsupported file type {shown}; use one of {', '.join(SUPPORTED_EXTENSIONS)}")
     if language is not None and language not in SUPPORTED_LANGUAGES:
         raise WorkbenchError(f"language {language!r} is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+    if name is not None and not name.strip():
+        raise WorkbenchError("the document name must not be empty")
     check_size(len(data), source, max_mb)
     if not data.strip():
         raise WorkbenchError(f"{source} is empty")

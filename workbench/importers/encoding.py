@@ -24,18 +24,20 @@ def _control_share(text: str) -> float:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as NUL bytes in every other position for mostly-Latin text."""
+    """UTF-16 without a BOM: NUL bytes show in the high half of Latin characters; other scripts decode cleanly in
+    one byte order only. Returns the decoding with (almost) no control characters, if any."""
     if len(data) < 4 or len(data) % 2:
         return None
-    even_nuls = data[0::2].count(0) / (len(data) / 2)
-    odd_nuls = data[1::2].count(0) / (len(data) / 2)
-    for share, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"), (even_nuls, odd_nuls, "utf-16-be")):
-        if share > 0.6 and other < 0.05:
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                return None
-    return None
+    best: tuple[float, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = _control_share(text) + sum(1 for ch in text if 0xD800 <= ord(ch) < 0xE000 or ch == "\x00") / len(text)
+        if best is None or share < best[0]:
+            best = (share, text)
+    return best[1] if best and best[0] < 0.01 else None
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, str]:

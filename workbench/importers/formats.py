@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
+import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import WorkbenchError
@@ -113,28 +117,10 @@ def extract_odt(data: bytes, source: str) -> Extracted:
 
 def extract_pdf(data: bytes, source: str) -> Extracted:
     """``.pdf``: the text layer, page by page. A PDF without text (a scan) is refused."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     if not data.lstrip()[:5] == b"%PDF-":
         raise WorkbenchError(f"{source} is not a valid PDF file")
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-                pages = [page.extract_text() or "" for page in reader.pages]
-            except Exception:
-                raise WorkbenchError(f"{source} is password-protected; remove the password and import it again") \
-                    from None
-        else:
-            pages = [page.extract_text() or "" for page in reader.pages]
-    except WorkbenchError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise WorkbenchError(f"{source} could not be read as PDF ({type(exc).__name__})") from None
-    except Exception as exc:
-        raise WorkbenchError(f"{source} could not be read as PDF ({type(exc).__name__})") from None
+    with _quiet_pdf_library():
+        pages = _pdf_pages(data, source)
     text = "\n\n".join(page.strip("\n") for page in pages)
     if not text.strip():
         raise WorkbenchError(f"{source} has no text layer (a scanned PDF?); run OCR on it first, then import the "
@@ -142,9 +128,38 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
     return Extracted(text, metadata={"pages": len(pages)})
 
 
+@contextmanager
+def _quiet_pdf_library() -> Iterator[None]:
+    """pypdf logs its repairs of damaged files as warnings; the user gets one message from us instead."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _pdf_pages(data: bytes, source: str) -> list[str]:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise WorkbenchError(f"{source} is password-protected; remove the password and import it again")
+        return [page.extract_text() or "" for page in reader.pages]
+    except WorkbenchError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of errors on damaged files
+        raise WorkbenchError(f"{source} could not be read as PDF ({type(exc).__name__})") from None
+
+
 _CUE_LABEL = re.compile(r"^\s*(?P<label>[^\W\d_][^:\n]{0,39}?)\s*:\s+(?P<rest>.*)$", re.DOTALL)
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+(?P<name>[^>]+)>")
 _ANY_TAG = re.compile(r"<[^>]*>")
+_TIMING_LINE = re.compile(r"^[^\n]*-->[^\n]*$", re.MULTILINE)
 
 
 def _cue_parts(raw: str) -> list[tuple[str | None, str]]:
@@ -182,6 +197,10 @@ def extract_captions(data: bytes, source: str, kind: str) -> Extracted:
         raise WorkbenchError(f"{source} is not a valid {kind.upper()} file ({exc})") from None
     if not captions:
         raise WorkbenchError(f"{source} has no cues (an empty {kind.upper()} file)")
+    timings = len(_TIMING_LINE.findall(text))
+    if timings != len(captions):
+        raise WorkbenchError(f"{source}: {timings - len(captions)} of its {timings} cues could not be read (check "
+                             "their timestamps); nothing was imported")
     merged: list[tuple[str | None, str, float, list[str]]] = []
     for caption in captions:
         for speaker, raw in _cue_parts(caption.raw_text):

@@ -11,7 +11,7 @@ import streamlit as st
 
 from workbench.app import state
 from workbench.app.highlighter import highlighter, highlighter_data
-from workbench.app.widgets import escaped, swatch
+from workbench.app.widgets import escaped, html_block, md, swatch
 from workbench.coding import (
     apply_codes, edit_segment, enclosing_turn, remove_segments, segments_at, undo,
 )
@@ -45,15 +45,15 @@ if linked_document and (linked_start is not None or linked_document != st.sessio
             try:
                 offset = int(linked_start)
             except ValueError:
-                notices.warning(f"The link's start {linked_start!r} is not a number; showing the document's "
-                                "beginning.")
+                notices.warning(md(f"The link's start {linked_start!r} is not a number; showing the document's "
+                                   "beginning."))
             else:
                 serial = st.session_state.get("_link_serial", 0) + 1
                 st.session_state["_link_serial"] = serial
                 st.session_state["scroll"] = (offset, f"{linked_document}|{offset}#{serial}")
             del st.query_params["start"]
     else:
-        notices.warning(f"The link names document {linked_document!r}, which is not in this project.")
+        notices.warning(md(f"The link names document {linked_document!r}, which is not in this project."))
 
 if st.session_state.get("current_document") not in names:
     st.session_state["current_document"] = names[0]
@@ -232,12 +232,12 @@ def select_by_offsets() -> None:
 
 
 # ------------------------------------------------------------------------------------------- layout
-st.title(document.name)
+st.title(md(document.name))
 meta = [f"{document.words:,} words", f"{document.turns} turns", f"speakers: {', '.join(document.speakers) or '—'}"]
 if document.cases:
     meta.append(f"case: {', '.join(document.cases)}")
 meta.append(f"{len(visible)} codings shown")
-st.caption(" · ".join(meta))
+st.caption(md(" · ".join(meta)))
 
 left, right = st.columns([3, 2], gap="medium")
 pending = st.session_state.get("pending")
@@ -268,7 +268,7 @@ with left:
 
 with right:
     entry = state.last_undo()
-    st.button(f"↶ Undo: {entry[0].label}" if entry else "↶ Undo", disabled=entry is None, on_click=undo_last,
+    st.button(f"↶ Undo: {md(entry[0].label)}" if entry else "↶ Undo", disabled=entry is None, on_click=undo_last,
               help="Undo your last coding action (Ctrl+Z in the transcript)", key="undo_button")
 
     if not me and (pending or cursor):
@@ -292,14 +292,14 @@ with right:
                            placeholder="type to filter codes")
             picked = st.session_state.get("pick_codes") or []
             if picked:
-                st.markdown(" &nbsp; ".join(swatch(codes[c].colour, codes[c].name) for c in picked),
+                st.markdown(html_block(" &nbsp; ".join(swatch(codes[c].colour, codes[c].name) for c in picked)),
                             unsafe_allow_html=True)
             st.text_area("Memo (optional)", key="pick_memo", height=68)
             if recent:
                 st.caption("Recent codes: one click applies")
                 quick = st.columns(min(3, len(recent)))
                 for i, code_id in enumerate(recent[:6]):
-                    quick[i % len(quick)].button(codes[code_id].name, key=f"quick_{code_id}",
+                    quick[i % len(quick)].button(md(codes[code_id].name), key=f"quick_{code_id}",
                                                  on_click=apply_pending, args=([code_id],),
                                                  width="stretch")
 
@@ -324,7 +324,8 @@ with right:
                     for field in ("memo", "start", "end"):
                         st.session_state.pop(f"seg_{field}_{seg.id}", None)
                     st.session_state[f"seg_version_{seg.id}"] = seg.updated
-                st.markdown(swatch(code.colour, code.path) + f" · {html.escape(seg.coder)} · {seg.start}–{seg.end}",
+                st.markdown(html_block(swatch(code.colour, code.path)
+                                       + f" · {html.escape(seg.coder)} · {seg.start}–{seg.end}"),
                             unsafe_allow_html=True)
                 if seg.memo:
                     st.markdown(f'<div style="color:#555;font-size:0.9em">Memo: {escaped(seg.memo)}</div>',
@@ -354,6 +355,6 @@ with right:
         used[seg.code_id] = used.get(seg.code_id, 0) + 1
     if used:
         with st.expander(f"Codes in this document ({len(used)})", expanded=False):
-            st.markdown("<br>".join(swatch(codes[c].colour, f"{codes[c].path} ({n})")
-                                    for c, n in sorted(used.items(), key=lambda kv: -kv[1])),
+            st.markdown(html_block("<br>".join(swatch(codes[c].colour, f"{codes[c].path} ({n})")
+                                               for c, n in sorted(used.items(), key=lambda kv: -kv[1]))),
                         unsafe_allow_html=True)

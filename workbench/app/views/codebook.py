@@ -8,7 +8,7 @@ import html
 import streamlit as st
 
 from workbench.app import state
-from workbench.app.widgets import escaped, swatch
+from workbench.app.widgets import escaped, html_block, md, swatch
 from workbench.codebook import export_codebook, import_codebook
 
 project = state.project()
@@ -48,9 +48,10 @@ with tree_col:
             for label, value in (("Definition", code.definition), ("When to use", code.when_to_use),
                                  ("When not to use", code.when_not_to_use), ("Example", code.example)):
                 if value:
-                    st.markdown(f"**{label}.** {escaped(value)}", unsafe_allow_html=True)
+                    st.markdown(html_block(f"<b>{label}.</b> {escaped(value)}"), unsafe_allow_html=True)
             if code.keywords:
-                st.markdown("**Keywords.** " + html.escape(", ".join(code.keywords)), unsafe_allow_html=True)
+                st.markdown(html_block("<b>Keywords.</b> " + html.escape(", ".join(code.keywords))),
+                            unsafe_allow_html=True)
             if not any((code.definition, code.when_to_use, code.when_not_to_use, code.example)):
                 st.caption("No definition yet: add one under Edit.")
 
@@ -110,7 +111,7 @@ def on_merge() -> None:
 
 def on_delete() -> None:
     code_id = st.session_state["edit_code"]
-    also = st.session_state.get("delete_segments", False)
+    also = st.session_state.get(f"delete_segments_{code_id}", False)
     deleted = state.attempt(lambda: project.delete_code(code_id, who=who, delete_segments=also))
     if deleted is not None:
         state.flash(f"Deleted {by_id[code_id].path!r}" + (f" and its {deleted} segments." if deleted else "."))
@@ -170,14 +171,14 @@ with edit_col:
             targets = [c.id for c in codes if c.id != current.id and not c.path.startswith(current.path + "/")]
             st.selectbox("Merge into", [None] + targets, key="merge_target",
                          format_func=lambda c: "(choose a code)" if c is None else by_id[c].path)
-            st.caption(f"Merging moves all {counts.get(current.id, 0)} segments of {current.name!r} to the chosen "
-                       "code, moves its child codes there, and removes it.")
+            st.caption(md(f"Merging moves all {counts.get(current.id, 0)} segments of {current.name!r} to the "
+                          "chosen code, moves its child codes there, and removes it."))
             st.button("Merge", on_click=on_merge, key="merge_code")
             st.divider()
             used = counts.get(current.id, 0)
             if used:
                 st.checkbox(f"Also delete its {used} segments (they cannot be recovered from here)",
-                            key="delete_segments")
+                            key=f"delete_segments_{current.id}")
             st.button("Delete code", on_click=on_delete, key="delete_code",
                       help="Refused while segments use the code, unless you also delete them; merge instead to keep "
                            "them.")

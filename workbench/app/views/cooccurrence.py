@@ -17,7 +17,7 @@ from workbench.analysis.data import AnalysisData, Scope, load
 from workbench.analysis.frequencies import MEASURES, attribute_matrix, frequencies
 from workbench.analysis.report import heatmap_svg, theme_report_html, theme_report_markdown
 from workbench.app import state
-from workbench.app.widgets import swatch
+from workbench.app.widgets import html_block, md, swatch
 from workbench.coding import transcript_pieces
 from workbench.errors import WorkbenchError
 from workbench.exchange.segments_table import rows_to_csv, rows_to_xlsx
@@ -107,10 +107,10 @@ scope = Scope.of(coders=chosen_coders, documents=chosen_documents, where=where, 
 try:
     result = analysis(project, str(project.path), version, unit, distance, scope)
 except WorkbenchError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 
-st.info(result.explanation)
+st.info(md(result.explanation))
 shown_pairs = [p for p in result.pairs if p.count >= minimum]
 present = [c for c in result.code_ids if result.frequency.get(c)]
 name_to_id = {result.names[c]: c for c in result.code_ids}
@@ -277,8 +277,8 @@ with tab_matrix:
                               for r, code in enumerate(matrix.codes)])
         st.dataframe(frame, hide_index=True, width="stretch")
         sizes = ", ".join(f"{v}: {matrix.group_sizes.get(v, 0)}" for v in matrix.values)
-        st.caption(f"Cases per {attribute}: {sizes}. Row % reads across a code (where is it talked about); "
-                   "column % reads down a group (what does this group talk about).")
+        st.caption(md(f"Cases per {attribute}: {sizes}.") + " Row % reads across a code (where is it talked "
+                   "about); column % reads down a group (what does this group talk about).")
         records = matrix.records()
         columns = ["code", matrix.attribute, matrix.measure, "row_percent", "column_percent"]
         a, b = st.columns(2)
@@ -314,10 +314,10 @@ second = c2.selectbox("Code B", [None, *pair_names], key="cooc_b", format_func=l
 if first and second and first != second:
     a_id, b_id = name_to_id[first], name_to_id[second]
     found = passages(project, str(project.path), version, unit, distance, scope, a_id, b_id)
-    st.markdown(f"**{result.count(a_id, b_id)}** counted for {html.escape(first)} × {html.escape(second)}; "
-                f"{len(found)} passage{'s' if len(found) != 1 else ''}"
-                + (f" (showing the first {PASSAGE_LIMIT})" if len(found) > PASSAGE_LIMIT else "") + ".",
-                unsafe_allow_html=True)
+    st.markdown(html_block(f"<b>{result.count(a_id, b_id)}</b> counted for {html.escape(first)} × "
+                           f"{html.escape(second)}; {len(found)} passage{'s' if len(found) != 1 else ''}"
+                           + (f" (showing the first {PASSAGE_LIMIT})" if len(found) > PASSAGE_LIMIT else "")
+                           + "."), unsafe_allow_html=True)
     data = analysis_data(project, str(project.path), version, scope)
     export = st.columns(2)
     export[0].download_button("Passages CSV", lambda: rows_to_csv(passage_rows(found, result.names, data.coders),
@@ -328,8 +328,8 @@ if first and second and first != second:
                               file_name="passages.xlsx", key="cooc_passages_xlsx")
     colour_a = code_by_id[a_id].colour if a_id in code_by_id else "#1f77b4"
     colour_b = code_by_id[b_id].colour if b_id in code_by_id else "#d62728"
-    st.markdown(f"{swatch(colour_a, first)} underlined &nbsp; {swatch(colour_b, second)} shaded &nbsp; "
-                "<b>bold</b>: both", unsafe_allow_html=True)
+    st.markdown(html_block(f"{swatch(colour_a, first)} underlined &nbsp; {swatch(colour_b, second)} shaded "
+                           "&nbsp; <b>bold</b>: both"), unsafe_allow_html=True)
     for meeting in found[:PASSAGE_LIMIT]:
         items = (*meeting.a_items, *meeting.b_items)
         length = meeting.end - meeting.start
@@ -350,9 +350,10 @@ if first and second and first != second:
                 style.append("font-weight:600")
             parts.append(f'<span style="{";".join(style)}">{text}</span>' if style else text)
         with st.container(border=True):
-            st.markdown(f"<b>{html.escape(meeting.document)}</b> · {html.escape(meeting.speaker or 'no speaker')}"
-                        + (f" · case {html.escape(meeting.case)}" if meeting.case else "")
-                        + f" · {meeting.start}–{meeting.end}", unsafe_allow_html=True)
+            st.markdown(html_block(f"<b>{html.escape(meeting.document)}</b> · "
+                                   f"{html.escape(meeting.speaker or 'no speaker')}"
+                                   + (f" · case {html.escape(meeting.case)}" if meeting.case else "")
+                                   + f" · {meeting.start}–{meeting.end}"), unsafe_allow_html=True)
             st.markdown('<div style="font-family:Georgia,serif;line-height:1.65">' + "".join(parts) + "</div>",
                         unsafe_allow_html=True)
             st.page_link("views/code.py", label="Open in transcript", icon="↗",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from workbench.app import state
+from workbench.app.widgets import html_block, md
 from workbench.errors import WorkbenchError
 from workbench.importers import DEFAULT_MAX_MB, SUPPORTED_EXTENSIONS
 from workbench.ingest import import_sources
@@ -70,7 +72,7 @@ if submitted:
                                     progress=report)
         except WorkbenchError as exc:
             progress.empty()
-            st.error(f"Nothing was imported: {exc}")
+            st.error(md(f"Nothing was imported: {exc}"))
         else:
             progress.progress(1.0, text="Done")
             names = ", ".join(d.name for d in parsed)
@@ -91,7 +93,8 @@ else:
 with st.expander(f"Memos ({len(project.memos())})"):
     for memo in project.memos():
         on = f"{memo.kind} {memo.document or memo.code}" if memo.kind != "project" else "project"
-        st.markdown(f"**{memo.title or 'Memo'}** · {on} · {memo.author} · {memo.created[:16]}")
+        st.markdown(html_block(f"<b>{html.escape(memo.title or 'Memo')}</b> · {html.escape(on)} · "
+                               f"{html.escape(memo.author)} · {memo.created[:16]}"), unsafe_allow_html=True)
         st.text(memo.text)
     with st.form("memo_form", clear_on_submit=True):
         kinds = {"project": None, **{f"document {n}": ("document", i) for i, n in project.document_names().items()},
@@ -106,7 +109,7 @@ with st.expander(f"Memos ({len(project.memos())})"):
                                  document_id=chosen[1] if chosen and chosen[0] == "document" else None,
                                  code_id=chosen[1] if chosen and chosen[0] == "code" else None, title=title)
             except WorkbenchError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
             else:
                 state.flash("Memo added.")
                 st.rerun()

@@ -8,7 +8,7 @@ import html
 import streamlit as st
 
 from workbench.app import state
-from workbench.app.widgets import escaped, quote_block, swatch
+from workbench.app.widgets import escaped, html_block, quote_block, swatch
 from workbench.exchange.segments_table import rows_to_csv, segment_rows
 from workbench.retrieval import retrieve
 
@@ -63,7 +63,7 @@ for item in found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
                 f" · {html.escape(item.speaker or 'no speaker')}"
                 + (f" · case {html.escape(item.cases)}" if item.cases else "")
                 + f" · coder {html.escape(seg.coder)} · {seg.start}–{seg.end}")
-        st.markdown(head, unsafe_allow_html=True)
+        st.markdown(html_block(head), unsafe_allow_html=True)
         st.markdown(quote_block(item.before, seg.text, item.after, item.colour), unsafe_allow_html=True)
         if seg.memo:
             st.markdown(f'<div style="color:#555;font-size:0.9em">Memo: {escaped(seg.memo)}</div>',
