@@ -169,7 +169,6 @@ def test_remove_a_coding_by_clicking_its_highlight(page, app, project_path) -> N
     page.mouse.click(box["left"] + 1, (box["top"] + box["bottom"]) / 2)
     page.wait_for_selector(f"text=At offset")
     wait_idle(page)
-    page.get_by_text("Edit or remove").first.click()
     page.locator(".st-key-remove_%d button" % segment.id).click()
     page.wait_for_selector("text=Coding removed.")
     wait_idle(page)

@@ -269,7 +269,7 @@ with left:
 with right:
     entry = state.last_undo()
     st.button(f"↶ Undo: {md(entry[0].label)}" if entry else "↶ Undo", disabled=entry is None, on_click=undo_last,
-              help="Undo your last coding action (Ctrl+Z in the transcript)", key="undo_button")
+              key="undo_button")
 
     if not me and (pending or cursor):
         st.text_input("Your name (saved with every coding)", key="coder_name_input", placeholder="e.g. marloes")
@@ -330,21 +330,20 @@ with right:
                 if seg.memo:
                     st.markdown(f'<div style="color:#555;font-size:0.9em">Memo: {escaped(seg.memo)}</div>',
                                 unsafe_allow_html=True)
-                with st.expander("Edit or remove"):
+                st.button("Remove", key=f"remove_{seg.id}", on_click=remove_coding, args=(seg.id,))
+                with st.expander("Edit memo or span"):
                     st.text_area("Memo", value=seg.memo, key=f"seg_memo_{seg.id}", height=68)
                     s_col, e_col = st.columns(2)
                     s_col.number_input("Start", min_value=0, max_value=len(text), value=seg.start,
                                        key=f"seg_start_{seg.id}")
                     e_col.number_input("End", min_value=0, max_value=len(text), value=seg.end,
                                        key=f"seg_end_{seg.id}")
-                    b1, b2, b3 = st.columns(3)
+                    b1, b2 = st.columns(2)
                     b1.button("Save", key=f"save_{seg.id}", on_click=save_segment, args=(seg.id,),
                               width="stretch")
                     b2.button("Span = selection", key=f"span_{seg.id}", on_click=span_to_selection,
-                              args=(seg.id,), disabled=not pending, width="stretch",
-                              help="Widen or narrow this coding to the current selection")
-                    b3.button("Remove", key=f"remove_{seg.id}", on_click=remove_coding, args=(seg.id,),
-                              width="stretch")
+                              args=(seg.id,), disabled=not pending, width="stretch")
+                    st.caption("Span = selection widens or narrows this coding to the text you have selected.")
 
     if not pending and not cursor:
         st.info("Select any passage in the transcript with the mouse to code it. Click a highlight to see its "
