@@ -42,6 +42,7 @@ def test_export_round_trips(project, tmp_path) -> None:
         import_codebook(copy, text)
         assert [c.path for c in copy.codes()] == [c.path for c in project.codes()]
         assert [c.colour for c in copy.codes()] == [c.colour for c in project.codes()]
+        assert [c.guid for c in copy.codes()] == [c.guid for c in project.codes()]  # stable GUIDs travel along
 
 
 def test_reimport_updates_without_duplicates(project) -> None:
