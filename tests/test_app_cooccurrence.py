@@ -16,7 +16,6 @@ import shutil
 import sys
 from html import escape
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from itertools import combinations
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -106,23 +105,13 @@ def study(templates: dict[str, Path], tmp_path: Path) -> Path:
     return Path(shutil.copy(templates["study"], tmp_path / "study.wbproj"))
 
 
-@contextmanager
-def opened(path: Path) -> Iterator[Project]:
-    """A separate connection to the project file (the core's view, and changes made behind the app's back)."""
-    project = open_project(path)
-    try:
-        yield project
-    finally:
-        project.close()
-
-
 def core(path: Path, unit: str = "overlap", distance: int | None = None, scope: Scope | None = None) -> Cooccurrence:
-    with opened(path) as project:
+    with open_project(path) as project:
         return cooccurrence(project, unit, distance, scope or Scope())
 
 
 def code_ids(path: Path, *names: str) -> list[int]:
-    with opened(path) as project:
+    with open_project(path) as project:
         return [project.resolve_code(n).id for n in names]
 
 
@@ -303,7 +292,7 @@ def test_minimum_hides_smaller_pairs(app, study):
 def test_drill_down_counts_the_pair_and_its_passages(app, study, unit, a, b, hand):
     at = choose(set_unit(ok(app(study)), unit), a, b)
     a_id, b_id = code_ids(study, a, b)
-    with opened(study) as project:
+    with open_project(study) as project:
         result = cooccurrence(project, unit)
         found = meetings(project, result, a_id, b_id)
     assert result.count(a_id, b_id) == len(found) == hand
@@ -314,7 +303,7 @@ def test_drill_down_counts_the_pair_and_its_passages(app, study, unit, a, b, han
 def test_each_passage_links_to_its_place_in_the_transcript(app, study):
     at = choose(ok(app(study)), "X", "Y")
     a_id, b_id = code_ids(study, "X", "Y")
-    with opened(study) as project:
+    with open_project(study) as project:
         found = meetings(project, cooccurrence(project), a_id, b_id)
     assert [(m.document, m.start) for m in found] == [("t", 3), ("t", 3), ("v", 3)]  # "A: " is three characters
     assert {link.proto.page for link in at.page_link} == {"code"}
@@ -394,7 +383,7 @@ def test_near_uses_the_distance(app, study):
 def test_frequencies_per_coder_toggle(app, study):
     at = ok(app(study))
     assert at.toggle(key="cooc_per_coder").value is True
-    with opened(study) as project:
+    with open_project(study) as project:
         per_coder = [f.as_dict() for f in frequencies(project, Scope(), by_coder=True)]
         overall = [f.as_dict() for f in frequencies(project, Scope(), by_coder=False)]
     rows = frame(at, "words").to_dict("records")
@@ -424,7 +413,7 @@ def test_codes_by_attribute_matrix(app, study, measure, view, x_row):
     at.selectbox(key="cooc_measure").set_value(measure)
     at.radio(key="cooc_matrix_view").set_value(view)
     ok(at.run())
-    with opened(study) as project:
+    with open_project(study) as project:
         matrix = attribute_matrix(project, "role", measure, Scope())
     cell = {"counts": lambda r, c: matrix.counts[r][c], "row %": lambda r, c: round(matrix.row_percent(r, c), 1),
             "column %": lambda r, c: round(matrix.column_percent(r, c), 1)}[view]
@@ -451,7 +440,7 @@ def test_download_buttons(app, study):
 def test_a_change_to_the_project_shows_on_the_next_run(app, study):
     at = ok(app(study))
     assert counts(at)[("X", "Y")] == 3
-    with opened(study) as project:
+    with open_project(study) as project:
         before = project.data_version()
         add_codings(project, [("X", "daan", "v", "Alfa beta gamma.")])  # meets marloes's Y and Z in v
         assert project.data_version() != before
@@ -466,7 +455,7 @@ def test_a_change_to_the_project_shows_on_the_next_run(app, study):
 def test_an_unknown_attribute_value_cannot_be_chosen(app, study):
     at = ok(app(study))
     widget = at.multiselect(key="cooc_attr_role")
-    with opened(study) as project:
+    with open_project(study) as project:
         assert widget.options == project.attribute_values("role") == ["professional", "resident"]
     widget.set_value(["nobody"])
     ok(at.run())
@@ -488,7 +477,7 @@ def test_an_error_from_the_core_is_shown_not_raised(app, study, monkeypatch):
         listed = real(self)
         if armed:
             armed.clear()
-            with opened(study) as other:
+            with open_project(study) as other:
                 other.conn.execute("DELETE FROM segments WHERE coder_id = (SELECT id FROM coders WHERE name = ?)",
                                    ("daan",))
                 other.conn.execute("DELETE FROM coders WHERE name = ?", ("daan",))

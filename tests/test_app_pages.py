@@ -13,7 +13,6 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -91,20 +90,10 @@ def full_path(templates: dict[str, Path], tmp_path: Path) -> Path:
 @pytest.fixture
 def seeded_path(full_path: Path) -> Path:
     """The full project with the :data:`SEEDED` codings."""
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         for document, phrase, code, coder, memo in SEEDED:
             add(project, document, phrase, code, coder, memo)
     return full_path
-
-
-@contextmanager
-def opened(path: Path) -> Iterator[Project]:
-    """A separate connection to the project file, to check what the app wrote."""
-    project = open_project(path)
-    try:
-        yield project
-    finally:
-        project.close()
 
 
 def span_of(project: Project, document: str, phrase: str) -> tuple[int, int]:
@@ -120,22 +109,22 @@ def add(project: Project, document: str, phrase: str, code: str, coder: str, mem
 
 
 def code_id(path: Path, code: str) -> int:
-    with opened(path) as project:
+    with open_project(path) as project:
         return project.resolve_code(code).id
 
 
 def phrase_span(path: Path, document: str, phrase: str) -> tuple[int, int]:
-    with opened(path) as project:
+    with open_project(path) as project:
         return span_of(project, document, phrase)
 
 
 def segments(path: Path, **filters) -> list:
-    with opened(path) as project:
+    with open_project(path) as project:
         return project.segments(with_text=True, **filters)
 
 
 def audit(path: Path) -> list:
-    with opened(path) as project:
+    with open_project(path) as project:
         return project.audit_log()
 
 
@@ -298,7 +287,7 @@ def test_coder_preset_in_session_state_hides_the_name_box(app, full_path):
 
 
 def test_applying_an_overlapping_code_widens_the_coders_segment_instead_of_adding_one(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         first = add(project, "ria", SINDS, "link work", "anna", "first memo")
         add(project, "ria", SINDS, "link work", "bob")  # another coder's segment stays as it is
     sinds_start, _ = phrase_span(full_path, "ria", SINDS)
@@ -333,7 +322,7 @@ def test_undo_removes_the_last_coding_and_the_audit_log_records_it(app, full_pat
 
 
 def test_undo_of_a_widening_puts_the_old_span_back(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         seg_id = add(project, "ria", SINDS, "link work", "anna")
     start, end = phrase_span(full_path, "ria", SINDS)
     at = app(full_path, "code", coder="anna", pending={"start": start, "end": end + 20})
@@ -345,7 +334,7 @@ def test_undo_of_a_widening_puts_the_old_span_back(app, full_path):
 
 
 def test_clicking_a_coding_lists_it_and_remove_deletes_it(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         seg_id = add(project, "ria", VERTROUW, "distrust/distrust of institutions", "bob", "not trusted")
     start, end = phrase_span(full_path, "ria", VERTROUW)
     at = app(full_path, "code", coder="anna", cursor={"offset": start + 3, "segment": None})
@@ -362,7 +351,7 @@ def test_clicking_a_coding_lists_it_and_remove_deletes_it(app, full_path):
 
 
 def test_a_click_outside_codings_lists_nothing(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         add(project, "ria", VERTROUW, "distrust", "bob")
     start, _ = phrase_span(full_path, "ria", SANNE)
     at = app(full_path, "code", coder="anna", cursor={"offset": start + 1, "segment": None})
@@ -371,7 +360,7 @@ def test_a_click_outside_codings_lists_nothing(app, full_path):
 
 
 def test_editing_memo_start_and_end_and_save_updates_the_coding(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         seg_id = add(project, "ria", VERTROUW, "distrust", "anna", "old memo")
     start, end = phrase_span(full_path, "ria", VERTROUW)
     sanne_start, sanne_end = phrase_span(full_path, "ria", SANNE)
@@ -384,7 +373,7 @@ def test_editing_memo_start_and_end_and_save_updates_the_coding(app, full_path):
 
     (seg,) = segments(full_path)
     assert (seg.id, seg.start, seg.end, seg.memo) == (seg_id, start + 3, sanne_end, "new memo")
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         assert seg.text == project.document_text(seg.document_id)[start + 3:sanne_end]
     last = audit(full_path)[0]
     assert (last.action, last.before["end"], last.after["end"]) == ("segment.update", end, sanne_end)
@@ -392,7 +381,7 @@ def test_editing_memo_start_and_end_and_save_updates_the_coding(app, full_path):
 
 
 def test_an_impossible_edit_is_refused_with_a_message(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         seg_id = add(project, "ria", VERTROUW, "distrust", "anna")
     start, end = phrase_span(full_path, "ria", VERTROUW)
     at = app(full_path, "code", coder="anna", cursor={"offset": start, "segment": seg_id})
@@ -406,7 +395,7 @@ def test_an_impossible_edit_is_refused_with_a_message(app, full_path):
 def test_quick_actions_select_the_speaker_turn_or_sentence_at_the_cursor(app, full_path, button, kind):
     start, _ = phrase_span(full_path, "ria", VERTROUW)
     offset = start + 5
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         doc = project.document_id("ria")
         spans = project.turns(doc)[doc] if kind == "turn" else project.units("sentence", doc)[doc]
         text = project.document_text(doc)
@@ -526,7 +515,7 @@ EVIL = (
 
 
 def test_a_transcript_with_html_and_markdown_does_not_break_the_code_page(app, empty_path):
-    with opened(empty_path) as project:
+    with open_project(empty_path) as project:
         import_sources(project, [("evil.txt", EVIL.encode("utf-8"))])
         import_codebook(project, CODEBOOK)
         text = project.document_text(1)
@@ -547,7 +536,7 @@ def test_a_transcript_with_html_and_markdown_does_not_break_the_code_page(app, e
 
 
 def test_user_text_is_escaped_on_the_retrieve_and_codebook_pages(app, empty_path):
-    with opened(empty_path) as project:
+    with open_project(empty_path) as project:
         import_sources(project, [("evil.txt", EVIL.encode("utf-8"))])
         code = project.add_code("<img src=x onerror=alert(5)> code", definition="<script>alert(6)</script>",
                                 keywords=["<b>kw"])
@@ -563,7 +552,7 @@ def test_user_text_is_escaped_on_the_retrieve_and_codebook_pages(app, empty_path
 
 # ---------------------------------------------------------------------------------------- code page: bugs
 def test_edit_fields_follow_a_coding_widened_by_apply(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         seg_id = add(project, "ria", SINDS, "link work", "anna")
     start, end = phrase_span(full_path, "ria", SINDS)
     at = app(full_path, "code", coder="anna", cursor={"offset": start, "segment": None})
@@ -584,7 +573,7 @@ def test_edit_fields_follow_a_coding_widened_by_apply(app, full_path):
 
 
 def test_remove_without_a_coder_name_offers_the_name_box(app, full_path):
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         seg_id = add(project, "ria", VERTROUW, "distrust", "bob")
     start, _ = phrase_span(full_path, "ria", VERTROUW)
     at = app(full_path, "code", cursor={"offset": start, "segment": None})
@@ -649,7 +638,7 @@ def test_add_a_code_under_a_parent(app, full_path):
     at.text_input(key="new_keywords").input("buren, wantrouwen")
     ok(at.button(key="add_code").click().run())
 
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         code = project.resolve_code("distrust/distrust of neighbours")
         last = project.audit_log()[0]
     assert (code.parent_id, code.definition, code.keywords) == (parent, "Neighbours are not trusted.",
@@ -677,7 +666,7 @@ def test_import_a_yaml_codebook(app, full_path):
     ok(at.run())
     ok(at.button(key="import_codebook").click().run())
     assert any("1 added, 1 updated" in s for s in values(at.success))
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         assert project.resolve_code("link work").definition == "Imported definition."
         assert project.resolve_code("hope").colour == "#2ca02c"
         assert [e.action for e in project.audit_log()[:2]] == ["code.add", "code.update"]
@@ -693,7 +682,7 @@ def test_edit_tab_does_not_revert_a_codebook_import(app, full_path):
     ok(at.button(key="import_codebook").click().run())
     at.color_picker(key="edit_colour").pick("#00aa00")
     ok(at.button(key="save_code").click().run())
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         code = project.code(cid)
     assert code.colour == "#00aa00"
     assert code.definition == "Imported definition."  # fails: back to "Connecting people to help."
@@ -711,7 +700,7 @@ def test_rename_a_code(app, full_path):
     cid = _edit(at, full_path, "participation fatigue")
     at.text_input(key="edit_name").input("tired of participating")
     ok(at.button(key="save_code").click().run())
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         assert project.code(cid).name == "tired of participating"
         last = project.audit_log()[0]
     assert (last.action, last.who, last.before["name"], last.after["name"]) == (
@@ -723,7 +712,7 @@ def test_recolour_a_code(app, full_path):
     cid = _edit(at, full_path, "distrust")
     at.color_picker(key="edit_colour").pick("#00AA00")
     ok(at.button(key="save_code").click().run())
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         assert project.code(cid).colour == "#00aa00"
         last = project.audit_log()[0]
     assert (last.action, last.before["colour"], last.after["colour"]) == ("code.recolour", "#d62728", "#00aa00")
@@ -735,7 +724,7 @@ def test_edit_a_codes_definition_and_guidance(app, full_path):
     at.text_area(key="edit_definition").input("A named professional who makes help work.")
     at.text_area(key="edit_when").input("When a person is named.")
     ok(at.button(key="save_code").click().run())
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         code = project.code(cid)
         last = project.audit_log()[0]
     assert (code.definition, code.when_to_use) == ("A named professional who makes help work.",
@@ -759,7 +748,7 @@ def test_move_a_code_under_another_parent(app, full_path):
     parent = code_id(full_path, "distrust")
     at.selectbox(key="move_parent").set_value(parent)
     ok(at.button(key="move_code").click().run())
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         assert project.code(cid).path == "distrust/participation fatigue"
         last = project.audit_log()[0]
     assert (last.action, last.before["parent_id"], last.after["parent_id"]) == ("code.move", None, parent)
@@ -777,7 +766,7 @@ def test_merge_a_code_moves_its_segments(app, seeded_path):
     at.selectbox(key="merge_target").set_value(target)
     ok(at.button(key="merge_code").click().run())
 
-    with opened(seeded_path) as project:
+    with open_project(seeded_path) as project:
         codes = {c.path: c for c in project.codes()}
         after = project.segments(code_ids=[target])
         log = project.audit_log()
@@ -798,14 +787,14 @@ def test_merge_without_a_target_asks_for_one(app, full_path):
 
 
 def test_deleting_a_used_code_is_refused_and_changes_nothing(app, seeded_path):
-    with opened(seeded_path) as project:
+    with open_project(seeded_path) as project:
         codes_before, segments_before, log_before = project.codes(), project.segments(), project.audit_log()
     at = app(seeded_path, "codebook")
     cid = _edit(at, seeded_path, "participation fatigue")
     assert at.checkbox(key=f"delete_segments_{cid}").value is False
     ok(at.button(key="delete_code").click().run())
     assert any("is used by 1 segment(s)" in e for e in values(at.error))
-    with opened(seeded_path) as project:
+    with open_project(seeded_path) as project:
         assert (project.codes(), project.segments(), project.audit_log()) == (codes_before, segments_before,
                                                                              log_before)
 
@@ -828,7 +817,7 @@ def test_deleting_a_code_together_with_its_segments(app, seeded_path):
     at.checkbox(key=f"delete_segments_{cid}").check()
     ok(at.button(key="delete_code").click().run())
 
-    with opened(seeded_path) as project:
+    with open_project(seeded_path) as project:
         assert "link work/best persons" not in [c.path for c in project.codes()]
         assert [s.id for s in project.segments()] == others
         log = project.audit_log()
@@ -842,7 +831,7 @@ def test_deleting_an_unused_code(app, full_path):
     cid = _edit(at, full_path, "participation fatigue")
     assert not [c for c in at.checkbox if c.key == f"delete_segments_{cid}"]  # nothing to delete with it
     ok(at.button(key="delete_code").click().run())
-    with opened(full_path) as project:
+    with open_project(full_path) as project:
         assert cid not in [c.id for c in project.codes()]
         assert project.audit_log()[0].action == "code.delete"
 
@@ -851,7 +840,7 @@ def test_deleting_an_unused_code(app, full_path):
 def expected_retrieve(path: Path, codes: Sequence[str] | None = None, children: bool = True,
                       coders: Sequence[str] | None = None, documents: Sequence[str] | None = None) -> list:
     """What the filters should find, worked out with Project.segments."""
-    with opened(path) as project:
+    with open_project(path) as project:
         code_ids = None
         if codes is not None:
             roots = [project.resolve_code(c) for c in codes]
@@ -939,7 +928,7 @@ def test_retrieve_links_each_segment_to_its_place_in_the_transcript(app, seeded_
 # ================================================================================================ project page
 def test_project_page_shows_the_counts_and_the_documents(app, seeded_path):
     at = app(seeded_path, "project")
-    with opened(seeded_path) as project:
+    with open_project(seeded_path) as project:
         stats = project.stats()
         documents = project.documents()
     metrics = {m.label: m.value for m in at.metric}
@@ -994,7 +983,7 @@ def test_project_page_imports_uploaded_transcripts_and_cases(app, empty_path):
     at.file_uploader(key="upload_cases").upload("cases.csv", CASES_CSV, "text/csv")
     ok(at.form_submit_button[0].click().run())
     assert any("Imported 2 document(s): ria, jan and the cases table." in s for s in values(at.success))
-    with opened(empty_path) as project:
+    with open_project(empty_path) as project:
         assert [d.name for d in project.documents()] == ["ria", "jan"]
         assert [c.name for c in project.cases()] == ["Jan", "Ria"]
     assert list(at.dataframe[0].value["document"]) == ["ria", "jan"]
@@ -1006,13 +995,13 @@ def test_project_page_import_is_all_or_nothing(app, empty_path):
     at.file_uploader(key="upload_files").upload("leeg.txt", b"   \n", "text/plain")
     ok(at.form_submit_button[0].click().run())
     assert any("Nothing was imported: leeg.txt is empty" in e for e in values(at.error))
-    with opened(empty_path) as project:
+    with open_project(empty_path) as project:
         assert project.documents() == [] and project.audit_log() == []
 
 
 def test_project_page_open_links_survive_special_characters_in_document_names(app, empty_path):
     names = ["Q&A buurt", "interview #3", "Jan+Piet"]
-    with opened(empty_path) as project:
+    with open_project(empty_path) as project:
         import_sources(project, [(f"{n}.txt", f"Interviewer: Vraag {i}?\n\nRia: Antwoord {i}.\n".encode())
                                  for i, n in enumerate(names)])
     at = app(empty_path, "project")

@@ -65,15 +65,21 @@ def text_of(project_path: Path, document: str) -> str:
         return project.document_text(project.document_id(document))
 
 
+def code_by_mouse(page, app, project_path: Path, document: str, start: int, end: int, code: str,
+                  memo: str | None = None) -> list:
+    """Drag over [start, end), check the pending span, apply ``code``; returns the stored rows of that code."""
+    open_transcript(page, app, document)
+    drag_select(page, start, end)
+    assert pending_span(page) == (start, end)
+    apply_code(page, code, memo=memo)
+    return [s for s in stored(project_path, document) if s.code == code]
+
+
 def test_drag_select_apply_and_reload(page, app, project_path) -> None:
     text = text_of(project_path, "ria")
     start = text.index("Sinds achtenzestig.")
     end = start + len("Sinds achtenzestig. Mei achtenzestig.")
-    open_transcript(page, app, "ria")
-    drag_select(page, start, end)
-    assert pending_span(page) == (start, end)
-    apply_code(page, "participation fatigue", memo="eerste test")
-    rows = [s for s in stored(project_path, "ria") if s.code == "participation fatigue"]
+    rows = code_by_mouse(page, app, project_path, "ria", start, end, "participation fatigue", memo="eerste test")
     assert [(s.start, s.end, s.text, s.memo) for s in rows] == [
         (start, end, "Sinds achtenzestig. Mei achtenzestig.", "eerste test")]
     page.reload()
@@ -85,11 +91,7 @@ def test_offsets_after_emoji_are_code_points(page, app, project_path) -> None:
     text = text_of(project_path, "emoji")
     start = text.index("ben blij")
     end = start + len("ben blij")
-    open_transcript(page, app, "emoji")
-    drag_select(page, start, end)
-    assert pending_span(page) == (start, end)
-    apply_code(page, "distrust of institutions")
-    rows = [s for s in stored(project_path, "emoji") if s.code == "distrust of institutions"]
+    rows = code_by_mouse(page, app, project_path, "emoji", start, end, "distrust of institutions")
     assert [(s.start, s.end, s.text) for s in rows] == [(start, end, "ben blij")]
 
 
@@ -98,11 +100,7 @@ def test_selection_across_a_line_break_from_crlf(page, app, project_path) -> Non
     assert "\r" not in text
     start = text.index("zeg.")
     end = text.index("Goed") + len("Goed")
-    open_transcript(page, app, "emoji")
-    drag_select(page, start, end)
-    assert pending_span(page) == (start, end)
-    apply_code(page, "distrust among residents")
-    rows = [s for s in stored(project_path, "emoji") if s.code == "distrust among residents"]
+    rows = code_by_mouse(page, app, project_path, "emoji", start, end, "distrust among residents")
     assert [(s.start, s.end, s.text) for s in rows] == [(start, end, "zeg.\nI: Goed")]
 
 
