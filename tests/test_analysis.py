@@ -41,6 +41,16 @@ CODINGS = [
 ]
 
 
+def add_codings(project, codings) -> None:
+    """Add ``(code, coder, document, phrase)`` codings, each phrase found in its document."""
+    new = []
+    for code, coder, document, phrase in codings:
+        doc_id = project.document_id(document)
+        start = project.document_text(doc_id).index(phrase)
+        new.append(NewSegment(doc_id, start, start + len(phrase), project.resolve_code(code).id, coder))
+    project.add_segments(new)
+
+
 @pytest.fixture
 def study(tmp_path: Path):
     project = create_project(tmp_path / "study.wbproj")
@@ -51,12 +61,7 @@ def study(tmp_path: Path):
         project.add_code(name, parent_id=parent)
     for name in "ZWPQRS":
         project.add_code(name)
-    new = []
-    for code, coder, document, phrase in CODINGS:
-        doc_id = project.document_id(document)
-        start = project.document_text(doc_id).index(phrase)
-        new.append(NewSegment(doc_id, start, start + len(phrase), project.resolve_code(code).id, coder))
-    project.add_segments(new)
+    add_codings(project, CODINGS)
     yield project
     project.close()
 

@@ -28,11 +28,10 @@ from workbench.analysis.cooccurrence import Cooccurrence, cooccurrence, meetings
 from workbench.analysis.data import Scope
 from workbench.analysis.frequencies import attribute_matrix, frequencies
 from workbench.ingest import import_sources
-from workbench.models import NewSegment
 from workbench.store import Project, create_project, open_project
 from .conftest import close_app_projects
 from .test_analysis import CODINGS as STUDY_CODINGS
-from .test_analysis import OTHER, TEXT
+from .test_analysis import OTHER, TEXT, add_codings
 
 MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 PAGE = "views/cooccurrence.py"
@@ -67,15 +66,6 @@ TOTALS = {"overlap": "14 segments", "near": "14 segments", "sentence": "9 senten
           "paragraph": "5 paragraphs", "document": "3 documents"}
 LABELS = {"overlap": "overlapping segments", "near": "segments near each other", "sentence": "sentence",
           "turn": "speaker turn", "paragraph": "paragraph", "document": "document"}
-
-
-def add_codings(project: Project, codings) -> None:
-    new = []
-    for code, coder, document, phrase in codings:
-        doc_id = project.document_id(document)
-        start = project.document_text(doc_id).index(phrase)
-        new.append(NewSegment(doc_id, start, start + len(phrase), project.resolve_code(code).id, coder))
-    project.add_segments(new)
 
 
 def build_study(path: Path, cases: bool = True) -> Path:

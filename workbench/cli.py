@@ -346,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
+    def group(name: str, help_text: str) -> Any:
+        """A command with actions of its own (``workbench codebook import …``)."""
+        actions = command(name, lambda a: None, help_text).add_subparsers(dest="action", metavar="ACTION",
+                                                                           parser_class=_Parser)
+        actions.required = True
+        return actions
+
     def project_arg(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("project", metavar="PROJECT", help="the project file")
 
@@ -381,9 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     project_arg(sub)
     sub.add_argument("--json", action="store_true")
 
-    codebook = command("codebook", lambda a: None, "import, export and edit the codebook")
-    codebook_commands = codebook.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    codebook_commands.required = True
+    codebook_commands = group("codebook", "import, export and edit the codebook")
     sub = command("import", cmd_codebook_import, "merge a YAML codebook into the project", codebook_commands)
     project_arg(sub)
     sub.add_argument("file", metavar="FILE")
@@ -435,9 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     project_arg(sub)
     sub.add_argument("--json", action="store_true")
 
-    code = command("code", lambda a: None, "add, import, change and remove codings")
-    code_commands = code.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    code_commands.required = True
+    code_commands = group("code", "add, import, change and remove codings")
     sub = command("add", cmd_code_add, "code [START, END) of a document", code_commands)
     project_arg(sub)
     sub.add_argument("document", metavar="DOCUMENT")
@@ -477,9 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     project_arg(sub)
     sub.add_argument("--json", action="store_true")
     sub.add_argument("--limit", type=int, default=None)
-    memo = command("memo", lambda a: None, "write memos on the project, a document or a code")
-    memo_commands = memo.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    memo_commands.required = True
+    memo_commands = group("memo", "write memos on the project, a document or a code")
     sub = command("add", cmd_memo_add, "add a memo (on the project unless --document or --code)", memo_commands)
     project_arg(sub)
     sub.add_argument("text", metavar="TEXT")
