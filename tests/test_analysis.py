@@ -51,16 +51,21 @@ def add_codings(project, codings) -> None:
     project.add_segments(new)
 
 
-@pytest.fixture
-def study(tmp_path: Path):
-    project = create_project(tmp_path / "study.wbproj")
-    import_sources(project, [("t.txt", TEXT.encode()), ("u.txt", OTHER.encode())], cases=("cases.csv", CASES),
-                   language="nl")
+def add_study_codes(project) -> None:
+    """The study's codes: X and Y under "parent", then Z, W, P, Q, R, S at the top level."""
     parent = project.add_code("parent")
     for name in "XY":
         project.add_code(name, parent_id=parent)
     for name in "ZWPQRS":
         project.add_code(name)
+
+
+@pytest.fixture
+def study(tmp_path: Path):
+    project = create_project(tmp_path / "study.wbproj")
+    import_sources(project, [("t.txt", TEXT.encode()), ("u.txt", OTHER.encode())], cases=("cases.csv", CASES),
+                   language="nl")
+    add_study_codes(project)
     add_codings(project, CODINGS)
     yield project
     project.close()

@@ -31,7 +31,7 @@ from workbench.ingest import import_sources
 from workbench.store import Project, create_project, open_project
 from .conftest import close_app_projects
 from .test_analysis import CODINGS as STUDY_CODINGS
-from .test_analysis import OTHER, TEXT, add_codings
+from .test_analysis import OTHER, TEXT, add_codings, add_study_codes
 
 MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 PAGE = "views/cooccurrence.py"
@@ -72,11 +72,7 @@ def build_study(path: Path, cases: bool = True) -> Path:
     with create_project(path) as project:
         import_sources(project, [("t.txt", TEXT.encode()), ("u.txt", OTHER.encode()), ("v.txt", THIRD.encode())],
                        cases=("cases.csv", CASES) if cases else None, language="nl")
-        parent = project.add_code("parent")
-        for name in "XY":
-            project.add_code(name, parent_id=parent)
-        for name in "ZWPQRS":
-            project.add_code(name)
+        add_study_codes(project)
         add_codings(project, CODINGS)
     return path
 
