@@ -136,3 +136,40 @@ class AuditEntry:
     target: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One row of a cases CSV: a document belongs to a case, which carries attribute values."""
+
+    document: str
+    case: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    """A case with its documents and typed attribute values."""
+
+    id: int
+    guid: str
+    name: str
+    documents: tuple[str, ...]
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A memo on the project, a document or a code."""
+
+    id: int
+    guid: str
+    kind: str
+    document: str | None
+    code: str | None
+    author: str
+    title: str
+    text: str
+    created: str
+    updated: str
+

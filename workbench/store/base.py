@@ -1,0 +1,119 @@
+"""The connection, transactions and the small helpers every part of the store shares."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 with milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def new_guid() -> str:
+    """A fresh GUID in the upper-case form REFI-QDA uses."""
+    return str(uuid.uuid4()).upper()
+
+
+def normalise_name(name: str | None) -> str:
+    """A person's or document's name with its white space folded: ``" Jan  Smit "`` → ``"Jan Smit"``."""
+    return " ".join((name or "").split())
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def in_filters(filters: dict[str, Sequence[Any] | None]) -> tuple[str, list[Any]] | None:
+    """``" WHERE a IN (?, ?) AND b IN (?)"`` and its parameters for the filters that are given (None: no filter);
+    None when a filter is an empty list (nothing can match)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, values in filters.items():
+        if values is None:
+            continue
+        values = list(values)
+        if not values:
+            return None
+        clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+        params.extend(values)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+class StoreBase:
+    """An open connection to a project file, with transactions and the audit write."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = connection
+        self._db: sqlite_utils.Database | None = None
+        self._depth = 0
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection (imported on first use: it pulls in pandas)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block in one transaction (nested blocks join the outer one); roll back on any error."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def _audit(self, who: str, action: str, target: str, before: Any = None, after: Any = None) -> None:
+        self.conn.execute(
+            "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+            (now(), who or "", action, target,
+             None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+             None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)),
+        )

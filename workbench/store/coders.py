@@ -1,0 +1,44 @@
+"""Coders: the people whose names segments carry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import WorkbenchError
+from .base import StoreBase, normalise_name, suggest
+
+
+class CodersMixin(StoreBase):
+    """Look up and create coders."""
+
+    def coder_id(self, name: str, create: bool = True) -> int:
+        """The id of coder ``name``, created (role ``coder``) if new and ``create`` is set."""
+        name = normalise_name(name)
+        if not name:
+            raise WorkbenchError("a coder needs a name (use --coder NAME)")
+        found = self._one("SELECT id FROM coders WHERE name = ?", (name,))
+        if found is not None:
+            return int(found)
+        if not create:
+            names = [r[0] for r in self.conn.execute("SELECT name FROM coders")]
+            raise WorkbenchError(f"no coder named {name!r}{suggest(name, names)}")
+        with self.transaction():
+            return int(self.conn.execute("INSERT INTO coders (name, role) VALUES (?, 'coder')", (name,)).lastrowid)
+
+    def coders(self) -> list[dict[str, Any]]:
+        """Coders with their role and number of segments."""
+        return [
+            {"name": name, "role": role, "segments": count}
+            for name, role, count in self.conn.execute(
+                "SELECT c.name, c.role, count(s.id) FROM coders c LEFT JOIN segments s ON s.coder_id = c.id "
+                "GROUP BY c.id ORDER BY c.name"
+            )
+        ]
+
+    def set_coder_role(self, name: str, role: str) -> None:
+        coder = self.coder_id(name)
+        with self.transaction():
+            self.conn.execute("UPDATE coders SET role = ? WHERE id = ?", (role, coder))
+
+    def coder_names(self) -> dict[int, str]:
+        return dict(self.conn.execute("SELECT id, name FROM coders"))

@@ -1,0 +1,170 @@
+"""Documents, their speaker turns and units (sentences, paragraphs)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..errors import WorkbenchError
+from ..models import DocumentInfo, ParsedDocument, Span, Turn
+from .base import StoreBase, chunks, new_guid, now, suggest
+
+
+class DocumentsMixin(StoreBase):
+    """Import and read documents, turns and units."""
+
+    def add_documents(self, documents: Sequence[ParsedDocument], who: str = "") -> list[int]:
+        """Store parsed documents, all or nothing. Refuses duplicate names and duplicate content."""
+        names_seen: dict[str, str] = {}
+        hashes_seen: dict[str, str] = {}
+        for doc in documents:
+            if doc.name in names_seen:
+                raise WorkbenchError(f"two files would both become document {doc.name!r} ({names_seen[doc.name]}, "
+                                     f"{doc.source_name}); import one of them separately with --name")
+            names_seen[doc.name] = doc.source_name
+            if doc.sha256 in hashes_seen:
+                raise WorkbenchError(f"{doc.source_name} has the same content as {hashes_seen[doc.sha256]}")
+            hashes_seen[doc.sha256] = doc.source_name
+            existing = self._one("SELECT name FROM documents WHERE sha256 = ?", (doc.sha256,))
+            if existing is not None:
+                raise WorkbenchError(f"{doc.source_name} is already in the project as document {existing!r} "
+                                     "(same content)")
+            if self._one("SELECT 1 FROM documents WHERE name = ?", (doc.name,)):
+                raise WorkbenchError(f"a document named {doc.name!r} already exists; choose another name with --name")
+        ids: list[int] = []
+        with self.transaction():
+            position = self._one("SELECT coalesce(max(position), 0) FROM documents")
+            for doc in documents:
+                position += 1
+                cursor = self.conn.execute(
+                    "INSERT INTO documents (guid, name, text, source_name, sha256, imported_at, language,"
+                    " characters, words, metadata, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (new_guid(), doc.name, doc.text, doc.source_name, doc.sha256, now(), doc.language,
+                     len(doc.text), len(doc.text.split()), json.dumps(doc.metadata, ensure_ascii=False), position),
+                )
+                doc_id = int(cursor.lastrowid)
+                ids.append(doc_id)
+                self.conn.executemany(
+                    "INSERT INTO turns (document_id, start, end, speaker, timestamp, seconds) VALUES (?,?,?,?,?,?)",
+                    [(doc_id, t.start, t.end, t.speaker, t.timestamp, t.seconds) for t in doc.turns],
+                )
+                self.conn.executemany(
+                    "INSERT INTO units (document_id, kind, start, end) VALUES (?, ?, ?, ?)",
+                    [(doc_id, "sentence", s.start, s.end) for s in doc.sentences]
+                    + [(doc_id, "paragraph", p.start, p.end) for p in doc.paragraphs],
+                )
+                self._audit(who, "document.import", doc.name, None,
+                            {"name": doc.name, "source": doc.source_name, "sha256": doc.sha256,
+                             "characters": len(doc.text)})
+        return ids
+
+    def documents(self) -> list[DocumentInfo]:
+        """All documents in import order, with counts of turns, speakers, cases and segments."""
+        speakers: dict[int, list[str]] = defaultdict(list)
+        for doc_id, speaker in self.conn.execute(
+            "SELECT document_id, speaker FROM turns WHERE speaker IS NOT NULL GROUP BY document_id, speaker "
+            "ORDER BY document_id, min(start)"
+        ):
+            speakers[doc_id].append(speaker)
+        turn_counts = dict(self.conn.execute("SELECT document_id, count(*) FROM turns GROUP BY document_id"))
+        segment_counts = dict(self.conn.execute("SELECT document_id, count(*) FROM segments GROUP BY document_id"))
+        cases: dict[int, list[str]] = defaultdict(list)
+        for doc_id, case in self.conn.execute(
+            "SELECT dc.document_id, c.name FROM document_cases dc JOIN cases c ON c.id = dc.case_id ORDER BY c.name"
+        ):
+            cases[doc_id].append(case)
+        result = []
+        for row in self.conn.execute(
+            "SELECT id, guid, name, source_name, sha256, imported_at, language, characters, words, metadata "
+            "FROM documents ORDER BY position, id"
+        ):
+            doc_id = row[0]
+            result.append(DocumentInfo(
+                id=doc_id, guid=row[1], name=row[2], source_name=row[3] or "", sha256=row[4], imported_at=row[5],
+                language=row[6] or "", characters=row[7], words=row[8], turns=turn_counts.get(doc_id, 0),
+                speakers=tuple(speakers.get(doc_id, ())), cases=tuple(cases.get(doc_id, ())),
+                segments=segment_counts.get(doc_id, 0), metadata=json.loads(row[9] or "{}"),
+            ))
+        return result
+
+    def document(self, ref: str | int) -> DocumentInfo:
+        """One document by id or by name (exact, else case-insensitive when unambiguous)."""
+        doc_id = ref if isinstance(ref, int) else self.document_id(ref)
+        for info in self.documents():
+            if info.id == doc_id:
+                return info
+        raise WorkbenchError(f"no document with id {doc_id}")
+
+    def document_id(self, name: str) -> int:
+        """Resolve a document name to its id, or raise a message that suggests close names."""
+        found = self._one("SELECT id FROM documents WHERE name = ?", (name,))
+        if found is not None:
+            return int(found)
+        rows = self.conn.execute("SELECT id FROM documents WHERE lower(name) = lower(?)", (name,)).fetchall()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        names = [r[0] for r in self.conn.execute("SELECT name FROM documents")]
+        raise WorkbenchError(f"no document named {name!r}{suggest(name, names)}")
+
+    def document_text(self, document_id: int) -> str:
+        text = self._one("SELECT text FROM documents WHERE id = ?", (document_id,))
+        if text is None:
+            raise WorkbenchError(f"no document with id {document_id}")
+        return text
+
+    def document_texts(self, document_ids: Iterable[int] | None = None) -> dict[int, str]:
+        """Texts by document id (all documents when ``document_ids`` is None)."""
+        if document_ids is None:
+            return dict(self.conn.execute("SELECT id, text FROM documents"))
+        ids = sorted(set(document_ids))
+        result: dict[int, str] = {}
+        for chunk in chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            result.update(self.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk))
+        return result
+
+    def document_names(self) -> dict[int, str]:
+        return dict(self.conn.execute("SELECT id, name FROM documents ORDER BY position, id"))
+
+    def turns(self, document_id: int | None = None) -> dict[int, list[Turn]]:
+        """Speaker turns by document id, in text order."""
+        sql = "SELECT document_id, start, end, speaker, timestamp, seconds FROM turns"
+        params: tuple[Any, ...] = ()
+        if document_id is not None:
+            sql += " WHERE document_id = ?"
+            params = (document_id,)
+        result: dict[int, list[Turn]] = defaultdict(list)
+        for doc_id, start, end, speaker, timestamp, seconds in self.conn.execute(sql + " ORDER BY document_id, start",
+                                                                               params):
+            result[doc_id].append(Turn(start, end, speaker, timestamp, seconds))
+        return result
+
+    def units(self, kind: str, document_id: int | None = None) -> dict[int, list[Span]]:
+        """Stored units (``sentence`` or ``paragraph``) by document id, in text order."""
+        sql = "SELECT document_id, start, end FROM units WHERE kind = ?"
+        params: tuple[Any, ...] = (kind,)
+        if document_id is not None:
+            sql += " AND document_id = ?"
+            params += (document_id,)
+        result: dict[int, list[Span]] = defaultdict(list)
+        for doc_id, start, end in self.conn.execute(sql + " ORDER BY document_id, start", params):
+            result[doc_id].append(Span(start, end))
+        return result
+
+    def unit_at(self, kind: str, document_id: int, offset: int) -> Span | None:
+        """The stored unit (``sentence``, ``paragraph``) containing ``offset``, else the next one if it starts
+        within two characters (a click just before a sentence)."""
+        row = self.conn.execute(
+            "SELECT start, end FROM units WHERE document_id = ? AND kind = ? AND start <= ? "
+            "ORDER BY start DESC LIMIT 1", (document_id, kind, offset)).fetchone()
+        if row and row[0] <= offset < row[1]:
+            return Span(*row)
+        row = self.conn.execute(
+            "SELECT start, end FROM units WHERE document_id = ? AND kind = ? AND start > ? AND start <= ? "
+            "ORDER BY start LIMIT 1", (document_id, kind, offset, offset + 2)).fetchone()
+        return Span(*row) if row else None
+
+    def document_lengths(self) -> dict[int, int]:
+        return dict(self.conn.execute("SELECT id, characters FROM documents"))

@@ -1,0 +1,84 @@
+"""Creating and opening project files: the connection's settings, the file's marks, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from .project import Project
+from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def create_project(path: str | Path) -> Project:
+    """Create a new, empty project file; refuses to overwrite an existing file."""
+    path = Path(path)
+    if path.exists():
+        raise WorkbenchError(f"{path} already exists; choose another file name")
+    if not path.parent.exists():
+        raise WorkbenchError(f"folder {path.parent} does not exist")
+    conn = _connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        project = Project(path, conn)
+        with project.transaction():
+            conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+            _migrate(project)
+    except BaseException:
+        conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        raise
+    return project
+
+
+def _migrate(project: Project) -> None:
+    version = project._one("SELECT version FROM schema_version")
+    if version > SCHEMA_VERSION:
+        raise WorkbenchError(f"{project.path} was made by a newer workbench (schema {version}); upgrade the workbench")
+    if version == SCHEMA_VERSION:
+        return
+    with project.transaction():
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[step](project.db)
+        project.conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+def open_project(path: str | Path) -> Project:
+    """Open an existing project file (migrating it forward if it is older); never creates a file."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkbenchError(f"no project at {path} (create one with: workbench init {path})")
+    if not path.is_file():
+        raise WorkbenchError(f"{path} is not a file")
+    # The file is never opened by Python itself: closing any descriptor of a file drops all of this process's
+    # POSIX locks on it, including those of other SQLite connections (the app keeps one per session).
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = _connect(path)
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise WorkbenchError(f"{path} is not a workbench project file")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        project = Project(path, conn)
+        _migrate(project)
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
+        if "not a database" in str(exc):
+            raise WorkbenchError(f"{path} is not a workbench project file") from None
+        raise WorkbenchError(f"{path} is not a readable workbench project ({exc})") from None
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        raise
+    return project

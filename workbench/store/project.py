@@ -1,0 +1,44 @@
+"""The ``Project``: one open project file, composed of the store's parts (one module per concern)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from .audit import AuditMixin
+from .cases import CasesMixin
+from .coders import CodersMixin
+from .codes import CodesMixin
+from .documents import DocumentsMixin
+from .memos import MemosMixin
+from .segments import SegmentsMixin
+
+
+class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, CasesMixin, MemosMixin, AuditMixin):
+    """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
+
+    def check_output(self, path: str | Path) -> Path:
+        """Refuse to write an export over the project file itself (or its WAL files)."""
+        target = Path(path).resolve()
+        mine = Path(self.path).resolve()
+        if target in (mine, Path(f"{mine}-wal"), Path(f"{mine}-shm")):
+            raise WorkbenchError(f"{path} is the project file itself; choose another file name")
+        if not target.parent.exists():
+            raise WorkbenchError(f"folder {target.parent} does not exist")
+        return target
+
+    def stats(self) -> dict[str, int]:
+        """Counts of documents, words, turns, sentences, codes, segments, coders, cases and memos."""
+        one = self._one
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "words": one("SELECT coalesce(sum(words), 0) FROM documents"),
+            "characters": one("SELECT coalesce(sum(characters), 0) FROM documents"),
+            "turns": one("SELECT count(*) FROM turns"),
+            "sentences": one("SELECT count(*) FROM units WHERE kind = 'sentence'"),
+            "codes": one("SELECT count(*) FROM codes"),
+            "segments": one("SELECT count(*) FROM segments"),
+            "coders": one("SELECT count(*) FROM coders"),
+            "cases": one("SELECT count(*) FROM cases"),
+            "memos": one("SELECT count(*) FROM memos"),
+        }

@@ -1,0 +1,90 @@
+"""The schema: one migration function per version; a project file is migrated forward when it is opened."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x5742_4E43  # "WBNC": marks a file as a workbench project
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {
+            "id": int, "guid": str, "name": str, "text": str, "source_name": str, "sha256": str,
+            "imported_at": str, "language": str, "characters": int, "words": int, "metadata": str,
+            "position": int,
+        },
+        pk="id", not_null={"guid", "name", "text", "sha256"},
+    )
+    db["documents"].create_index(["guid"], unique=True)
+    db["documents"].create_index(["name"], unique=True)
+    db["documents"].create_index(["sha256"], unique=True)
+    db["turns"].create(
+        {"id": int, "document_id": int, "start": int, "end": int, "speaker": str, "timestamp": str,
+         "seconds": float},
+        pk="id", foreign_keys=[("document_id", "documents", "id")], not_null={"document_id", "start", "end"},
+    )
+    db["turns"].create_index(["document_id", "start"])
+    db["units"].create(
+        {"id": int, "document_id": int, "kind": str, "start": int, "end": int},
+        pk="id", foreign_keys=[("document_id", "documents", "id")], not_null={"document_id", "kind"},
+    )
+    db["units"].create_index(["document_id", "kind", "start"])
+    db["codes"].create(
+        {
+            "id": int, "guid": str, "name": str, "parent_id": int, "colour": str, "definition": str,
+            "when_to_use": str, "when_not_to_use": str, "example": str, "keywords": str, "position": int,
+        },
+        pk="id", foreign_keys=[("parent_id", "codes", "id")], not_null={"guid", "name", "colour"},
+    )
+    db["codes"].create_index(["guid"], unique=True)
+    db.execute("CREATE UNIQUE INDEX idx_codes_sibling_name ON codes (coalesce(parent_id, 0), name)")
+    db["coders"].create({"id": int, "name": str, "role": str}, pk="id", not_null={"name"})
+    db["coders"].create_index(["name"], unique=True)
+    db["segments"].create(
+        {
+            "id": int, "guid": str, "document_id": int, "start": int, "end": int, "code_id": int,
+            "coder_id": int, "memo": str, "created": str, "updated": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id"), ("code_id", "codes", "id"), ("coder_id", "coders", "id")],
+        not_null={"guid", "document_id", "start", "end", "code_id", "coder_id"},
+    )
+    db["segments"].create_index(["guid"], unique=True)
+    db["segments"].create_index(["document_id", "start"])
+    db["segments"].create_index(["code_id"])
+    db["segments"].create_index(["document_id", "code_id", "coder_id", "start"])
+    db["cases"].create({"id": int, "guid": str, "name": str}, pk="id", not_null={"guid", "name"})
+    db["cases"].create_index(["name"], unique=True)
+    db["attributes"].create({"id": int, "name": str, "type": str}, pk="id", not_null={"name", "type"})
+    db["attributes"].create_index(["name"], unique=True)
+    db["case_values"].create(
+        {"case_id": int, "attribute_id": int, "value": str},
+        pk=("case_id", "attribute_id"),
+        foreign_keys=[("case_id", "cases", "id"), ("attribute_id", "attributes", "id")],
+    )
+    db["document_cases"].create(
+        {"document_id": int, "case_id": int},
+        pk=("document_id", "case_id"),
+        foreign_keys=[("document_id", "documents", "id"), ("case_id", "cases", "id")],
+    )
+    db["memos"].create(
+        {
+            "id": int, "guid": str, "kind": str, "document_id": int, "code_id": int, "author": str,
+            "title": str, "text": str, "created": str, "updated": str,
+        },
+        pk="id", foreign_keys=[("document_id", "documents", "id"), ("code_id", "codes", "id")],
+        not_null={"guid", "kind"},
+    )
+    db["audit_log"].create(
+        {"id": int, "at": str, "who": str, "action": str, "target": str, "before": str, "after": str},
+        pk="id", not_null={"at", "action"},
+    )
+
+
+MIGRATIONS = {1: _migration_1}
+
