@@ -331,7 +331,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .store import open_project
 
     open_project(args.project).close()
-    return serve(args.project, port=args.port, coder=args.coder, host=args.host)
+    door = "open" if args.no_token else "token"
+    return serve(args.project, port=args.port, coder=args.coder, host=args.host, door=door,
+                 idle_minutes=args.idle_minutes)
 
 
 # ------------------------------------------------------------------------------------------------- parser
@@ -499,6 +501,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--port", type=int, default=8501)
     sub.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     coder_arg(sub, "preset the coder's name for this session")
+    sub.add_argument("--no-token", action="store_true", help="for developers: no token at the door (a warning)")
+    sub.add_argument("--idle-minutes", type=float, default=None,
+                     help="log out after this many minutes without activity (projects with accounts; default 60)")
 
     register_analysis(command, project_arg)
     return parser

@@ -55,13 +55,19 @@ def browser():
 class App:
     """A running ``workbench serve`` on a free port."""
 
-    def __init__(self, project: Path, coder: str | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, project: Path, coder: str | None = None, env: dict[str, str] | None = None,
+                 door: bool = False) -> None:
+        """``door``: keep the token door (the token is then ``self.token``); else ``--no-token``."""
         self.project = project
+        self.token = "e2e-" + os.urandom(8).hex() if door else None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "workbench", "serve", str(project), "--port", str(self.port)]
         if coder:
             command += ["--coder", coder]
+        if not door:
+            command.append("--no-token")
+        env = {**(env or {}), **({"WORKBENCH_TOKEN": self.token} if self.token else {})}
         self.log = open(project.with_suffix(".log"), "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
                                         env={**os.environ, **(env or {})})
