@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
+from .agreement.cli import register_agreement
 from .analysis.cli import register_analysis
 from .errors import WorkbenchError
 from .importers import DEFAULT_MAX_MB
@@ -506,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="log out after this many minutes without activity (projects with accounts; default 60)")
 
     register_analysis(command, project_arg)
+    register_agreement(command, project_arg)
     return parser
 
 
