@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import WorkbenchError
-from .importers.encoding import decode_text
+from .importers.encoding import decode_csv
 from .store import CaseRow
 
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$")
@@ -57,12 +57,12 @@ def read_cases_csv(data: bytes, source: str) -> tuple[list[CaseRow], dict[str, s
     """Parse a cases CSV; returns its rows and the inferred type of each attribute column."""
     if not data.strip():
         raise WorkbenchError(f"{source} is empty")
-    text, _ = decode_text(data, source)
+    text = decode_csv(data, source)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         header = [h.strip() for h in next(reader)]
         body = [row for row in reader if any(cell.strip() for cell in row)]

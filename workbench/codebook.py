@@ -51,16 +51,22 @@ def code_record(code: Code) -> dict[str, Any]:
     }
 
 
-def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: str = "") -> None:
+MAX_DEPTH = 30  # levels of codes; real codebooks have 2–4
+
+
+def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: str = "", depth: int = 1) -> None:
+    if depth > MAX_DEPTH:
+        raise WorkbenchError(f"{where}: codes are nested more than {MAX_DEPTH} levels deep")
     if not isinstance(items, list):
         raise WorkbenchError(f"{where}: 'codes' and 'children' must be lists of codes")
     names: set[str] = set()
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-            raise WorkbenchError(f"{where}: every code needs a 'name' (found {item!r:.80})")
+            raise WorkbenchError(f"{where}: every code needs a 'name' (found {_shown(item)})")
         unknown = set(item) - _ALLOWED_KEYS
         if unknown:
-            raise WorkbenchError(f"{where}: code {item['name']!r} has unknown field(s) {', '.join(sorted(unknown))}")
+            raise WorkbenchError(f"{where}: code {item['name']!r} has unknown field(s) "
+                                 f"{', '.join(sorted(map(str, unknown)))[:200]}")
         name = " ".join(item["name"].split())
         if name in names:
             raise WorkbenchError(f"{where}: code {name!r} appears twice under the same parent")
@@ -73,7 +79,14 @@ def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: s
                 raise WorkbenchError(f"{where}: {key} of {name!r} must be text")
         path = f"{prefix}/{name}" if prefix else name
         seen_paths.add(path)
-        _validate_yaml_codes(item.get("children") or [], where, seen_paths, path)
+        _validate_yaml_codes(item.get("children") or [], where, seen_paths, path, depth + 1)
+
+
+def _shown(item: Any) -> str:
+    """A short, safe rendering of a bad YAML value (``repr`` of a deeply nested value would recurse)."""
+    if isinstance(item, (dict, list)):
+        return f"a {'mapping' if isinstance(item, dict) else 'list'}"
+    return f"{item!r:.80}"
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -91,6 +104,8 @@ def load_yaml(data: bytes | str, source: str = "codebook") -> dict[str, Any]:
     """Parse and check a codebook YAML document."""
     try:
         document = yaml.load(data, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise WorkbenchError(f"{source} is nested too deeply to be a codebook") from None
     except yaml.YAMLError as exc:
         if "aliases are not allowed" in str(exc):
             raise WorkbenchError(f"{source}: {exc}") from None

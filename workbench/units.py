@@ -27,6 +27,14 @@ _DUTCH = frozenset("de het een en van ik je dat is niet wat er maar die ook nog 
 _ENGLISH = frozenset("the a an and of i you that is not what there but they also still then are was with for on to "
                      "he she we have has can must yes at out as it this".split())
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+# spaCy's tokenizer takes quadratic time on one long token of punctuation (20,000 "=" took minutes), and refuses
+# texts over its ``max_length`` (E088). So each block is cut into pieces of at most MAX_PIECE characters (at a line
+# end, a sentence end or a space where possible), and the text given to spaCy has a space in every run of more than
+# LONG_RUN characters without one. Both keep every offset: spans refer to the stored text, never to spaCy's copy.
+MAX_PIECE = 100_000
+LONG_RUN = 64
+_LONG_RUN = re.compile(r"\S{%d,}" % (LONG_RUN + 1))
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
 
 
 def detect_language(text: str) -> str:
@@ -89,12 +97,44 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
+def pieces(text: str, start: int, end: int, size: int = MAX_PIECE) -> Iterator[Span]:
+    """``[start, end)`` cut into consecutive pieces of at most ``size`` characters: after the last line end in
+    the second half of the window, else after the last sentence end, else after the last space, else hard."""
+    while end - start > size:
+        low, limit = start + size // 2, start + size
+        cut = text.rfind("\n", low, limit) + 1
+        if not cut:
+            ends = list(_SENTENCE_END.finditer(text, low, limit))
+            cut = ends[-1].end() if ends else 0
+        if not cut:
+            cut = max(text.rfind(" ", low, limit), text.rfind("\t", low, limit)) + 1
+        if not cut:
+            cut = limit
+        yield Span(start, cut)
+        start = cut
+    if start < end:
+        yield Span(start, end)
+
+
+def breakable(text: str) -> str:
+    """``text`` with a space in place of every LONG_RUN-th character of any longer run without whitespace: the
+    same length, so offsets into it are offsets into ``text``."""
+
+    def spaced(match: re.Match[str]) -> str:
+        run = list(match.group())
+        for index in range(LONG_RUN, len(run), LONG_RUN + 1):
+            run[index] = " "
+        return "".join(run)
+
+    return _LONG_RUN.sub(spaced, text)
+
+
 def sentences(text: str, turns: list[Turn], language: str, start: int = 0) -> list[Span]:
-    """Sentence spans of a document from ``start`` on, from spaCy, inside speech blocks."""
+    """Sentence spans of a document from ``start`` on, from spaCy, inside speech blocks (long blocks in pieces)."""
     nlp = pipeline(language)
-    blocks = list(speech_blocks(text, turns, start))
+    chunks = [piece for block in speech_blocks(text, turns, start) for piece in pieces(text, block.start, block.end)]
     result: list[Span] = []
-    for block, doc in zip(blocks, nlp.pipe((text[b.start:b.end] for b in blocks), batch_size=256)):
+    for chunk, doc in zip(chunks, nlp.pipe((breakable(text[c.start:c.end]) for c in chunks), batch_size=256)):
         for sent in doc.sents:
-            result.extend(_trimmed(text, block.start + sent.start_char, block.start + sent.end_char))
+            result.extend(_trimmed(text, chunk.start + sent.start_char, chunk.start + sent.end_char))
     return result

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from ..errors import WorkbenchError
-from ..importers.encoding import decode_text
+from ..importers.encoding import decode_csv
 from ..models import NewSegment
 from ..store import Project
 from ..textnorm import normalise_text
@@ -18,9 +18,11 @@ def read_codings(project: Project, data: bytes, source: str, default_coder: str 
     """Parse and resolve a codings CSV against the project; raises with the file's line number on any problem."""
     if not data.strip():
         raise WorkbenchError(f"{source} is empty")
-    text, _ = decode_text(data, source)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(decode_csv(data, source), newline=""))
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise WorkbenchError(f"{source} line 1: not readable as CSV ({exc})") from None
     reader.fieldnames = header
     by_offsets = {"start", "end"} <= set(header)
     if "document" not in header or "code" not in header or not (by_offsets or "quote" in header):

@@ -15,7 +15,7 @@ from ..models import ParsedDocument
 from ..textnorm import normalise_text
 from ..turns import header_end, header_fields, parse_turns
 from ..units import SUPPORTED_LANGUAGES, detect_language, paragraphs, sentences
-from .formats import Extracted, extract_captions, extract_docx, extract_odt, extract_pdf, extract_plain
+from .formats import MAX_CHARACTERS, Extracted, check_characters, extract_captions, extract_docx, extract_odt, extract_pdf, extract_plain
 
 DEFAULT_MAX_MB = 20.0
 EXTRACTORS: dict[str, Callable[[bytes, str], Extracted]] = {
@@ -28,6 +28,7 @@ EXTRACTORS: dict[str, Callable[[bytes, str], Extracted]] = {
     ".srt": lambda data, source: extract_captions(data, source, "srt"),
 }
 SUPPORTED_EXTENSIONS = tuple(EXTRACTORS)
+__all__ = ["DEFAULT_MAX_MB", "MAX_CHARACTERS", "SUPPORTED_EXTENSIONS", "check_size", "parse_bytes", "parse_path"]
 
 
 def check_size(size: int, source: str, max_mb: float) -> None:
@@ -59,7 +60,11 @@ def parse_bytes(
     check_size(len(data), source, max_mb)
     if not data.strip():
         raise WorkbenchError(f"{source} is empty")
-    extracted = EXTRACTORS[extension](data, source)
+    try:
+        extracted = EXTRACTORS[extension](data, source)
+    except RecursionError:
+        raise WorkbenchError(f"{source} is nested too deeply to be read") from None
+    check_characters(len(extracted.text), source)
     text = normalise_text(extracted.text)
     body_start = 0
     if extracted.turns is not None:

@@ -40,6 +40,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return best[1] if best and best[0] < 0.01 else None
 
 
+def _stray_nuls(data: bytes) -> bool:
+    """NUL bytes in what is otherwise UTF-8 text: fewer than a fifth of the bytes (UTF-16 of Latin script has
+    nearly half), and the rest decodes as UTF-8 (UTF-16 of other scripts almost never does)."""
+    nuls = data.count(b"\x00")
+    if nuls * 5 >= len(data):
+        return False
+    try:
+        data.replace(b"\x00", b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
     """Decode the bytes of a text file; returns ``(text, encoding)``. Refuses binary data with a clear message."""
     for bom, encoding in _BOMS:
@@ -51,6 +64,8 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
                                      f"{encoding} (byte {exc.start}); save it again as UTF-8") from None
             return _refuse_binary(text, source), encoding
     if b"\x00" in data:
+        if _stray_nuls(data):
+            raise WorkbenchError(f"{source} contains NUL bytes in its text (a damaged file?); nothing was imported")
         text = _utf16_without_bom(data)
         if text is not None:
             return _refuse_binary(text, source), "utf-16"
@@ -70,3 +85,12 @@ def _refuse_binary(text: str, source: str) -> str:
     if _control_share(text[:100_000]) > 0.01:
         raise WorkbenchError(f"{source} looks like a binary file, not text")
     return text
+
+
+def decode_csv(data: bytes, source: str) -> str:
+    """The text of a CSV file, decoded as above, with ``\\r\\n`` and lone ``\\r`` line ends (old Excel for Mac)
+    turned into ``\\n`` so that the csv module reads every kind; NUL characters are refused."""
+    text, _ = decode_text(data, source)
+    if "\x00" in text:
+        raise WorkbenchError(f"{source} contains NUL characters; it is not a CSV text file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
