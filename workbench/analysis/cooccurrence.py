@@ -11,7 +11,8 @@ Units:
 
 For each pair: the c-coefficient ``n12 / (n1 + n2 − n12)`` (ATLAS.ti's) and containment ``n12 / min(n1, n2)``;
 pairs whose frequencies differ more than fivefold are flagged, because the coefficient misleads there.
-Per document the segments are sorted and swept once: O(n log n + k) for n segments and k co-occurring pairs.
+All documents are swept at once with numpy (:mod:`.sweep`): O(n log n + k) for n segments and k co-occurring
+pairs; the drill-down walks one cell's segments with a heap sweep.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
+
+import numpy as np
 
 from ..context import TurnIndex
 from ..errors import WorkbenchError
 from ..models import Span
 from ..store import Project
 from .data import AnalysisData, Item, Scope, load
+from .sweep import code_pair_counts, pair_indexes, partner_ranges, unit_hits
 
 UNITS = ("overlap", "near", "sentence", "turn", "paragraph", "document")
 PAIR_UNITS = ("overlap", "near")
@@ -119,23 +122,6 @@ def _pair_sweep(items: list[tuple], distance: int) -> Iterator[tuple[tuple, tupl
         heapq.heappush(active, (item[2], index, item))
 
 
-def _count_pairs(items: list[tuple], distance: int, counts: defaultdict[tuple[int, int], int]) -> None:
-    """The sweep of :func:`_pair_sweep`, counting code pairs in place (the hot loop of the overlap matrix)."""
-    active: list[tuple[int, int, int]] = []
-    reach = max(distance, 0)
-    pop, push = heapq.heappop, heapq.heappush
-    for index, item in enumerate(items):
-        limit = item[1] if distance < 0 else item[1] - reach
-        while active and (active[0][0] <= limit if distance < 0 else active[0][0] < limit):
-            pop(active)
-        code = item[3]
-        for entry in active:
-            other = entry[2]
-            if other != code:
-                counts[(other, code) if other < code else (code, other)] += 1
-        push(active, (item[2], index, code))
-
-
 def _units(project: Project, unit: str, document_ids: list[int]) -> dict[int, list[Span]]:
     if unit in ("sentence", "paragraph"):
         found = project.units(unit)
@@ -146,6 +132,15 @@ def _units(project: Project, unit: str, document_ids: list[int]) -> dict[int, li
         found = {doc: [Span(0, lengths[doc])] for doc in document_ids}
     wanted = set(document_ids)
     return {doc: spans for doc, spans in found.items() if doc in wanted}
+
+
+def _unit_arrays(units: dict[int, list[Span]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Units as arrays (document, start, end) in document and start order."""
+    documents = sorted(units)
+    count = sum(len(units[d]) for d in documents)
+    flat = np.fromiter((v for d in documents for span in units[d] for v in (d, span.start, span.end)),
+                       dtype=np.int64, count=3 * count).reshape(count, 3)
+    return flat[:, 0].copy(), flat[:, 1].copy(), flat[:, 2].copy()
 
 
 def _unit_hits(units: list[Span], items: list[tuple]) -> dict[int, list[tuple]]:
@@ -191,25 +186,28 @@ def cooccurrence(project: Project, unit: str = "overlap", distance: int | None =
     elif distance is not None and unit != "near":
         distance = None
     data = data or load(project, scope)
-    counts: dict[tuple[int, int], int] = defaultdict(int)
+    counts: dict[tuple[int, int], int] = {}
     frequency: Counter[int] = Counter()
+    columns = data.columns()
     if unit in PAIR_UNITS:
         gap = -1 if unit == "overlap" else int(distance or 0)
-        total = 0
-        for items in data.by_document.values():
-            total += len(items)
-            frequency.update(Counter(item[3] for item in items))
-            _count_pairs(items, gap, counts)
+        total = len(columns)
+        frequency.update(dict(zip(*(a.tolist() for a in np.unique(columns.code, return_counts=True)))))
+        for left, right in pair_indexes(columns, gap):
+            code_pair_counts(columns.code[left], columns.code[right], counts)
     else:
         units = _units(project, unit, data.document_ids)
         total = sum(len(spans) for spans in units.values())
-        for doc_id, items in data.by_document.items():
-            for hit in _unit_hits(units.get(doc_id, []), items).values():
-                present = sorted({item[3] for item in hit})
-                for code_id in present:
-                    frequency[code_id] += 1
-                for key in combinations(present, 2):
-                    counts[key] += 1
+        unit_document, unit_start, unit_end = _unit_arrays(units)
+        segment, hit = unit_hits(columns, unit_document, unit_start, unit_end)
+        # one (unit, code) per code present in a unit, sorted by unit: the codes of a unit sit side by side
+        present = np.unique(hit * (int(columns.code.max(initial=0)) + 1) + columns.code[segment])
+        base = int(columns.code.max(initial=0)) + 1
+        present_unit, present_code = present // base, present % base
+        frequency.update(dict(zip(*(a.tolist() for a in np.unique(present_code, return_counts=True)))))
+        stop = np.searchsorted(present_unit, present_unit, side="right")
+        for left, right in partner_ranges(np.arange(len(present)) + 1, stop):
+            code_pair_counts(present_code[left], present_code[right], counts)
     pairs = []
     for (first, second), n12 in counts.items():
         a, b = sorted((first, second), key=lambda c: data.names[c])
@@ -309,7 +307,8 @@ def meetings(project: Project, result: Cooccurrence, a_id: int, b_id: int, scope
                 if a_items and b_items:
                     unit = spans[index]
                     found.append(build(doc_id, unit.start, unit.end, a_items, b_items, None))
-    found.sort(key=lambda m: (list(names).index(m.document_id), m.start, m.end))
+    order = {doc_id: rank for rank, doc_id in enumerate(names)}
+    found.sort(key=lambda m: (order[m.document_id], m.start, m.end))
     return found[:limit] if limit else found
 
 

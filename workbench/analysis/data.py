@@ -14,6 +14,7 @@ from ..errors import WorkbenchError
 from ..filters import documents_where, subtree_ids
 from ..models import Code
 from ..store import Project
+from .sweep import Columns
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,17 @@ class AnalysisData:
     coders: dict[int, str] = field(default_factory=dict)
     by_document: dict[int, list[tuple]] = field(default_factory=dict)
     document_ids: list[int] = field(default_factory=list)
+    _columns: Columns | None = field(default=None, repr=False, compare=False)
 
     @property
     def document_count(self) -> int:
         return len(self.document_ids)
+
+    def columns(self) -> Columns:
+        """The items as numpy columns (made once, then kept): what the vectorised sweeps work on."""
+        if self._columns is None:
+            self._columns = Columns([row for rows in self.by_document.values() for row in rows])
+        return self._columns
 
     def items(self) -> list[Item]:
         return [Item(*row) for rows in self.by_document.values() for row in rows]

@@ -7,9 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..errors import WorkbenchError
 from ..store import Project
 from .data import AnalysisData, Scope, load
+from .sweep import partner_ranges
 
 MEASURES = ("segments", "documents", "cases")
 
@@ -31,45 +34,137 @@ class Frequency:
                 "documents": self.documents, "cases": self.cases, "words": self.words}
 
 
-def _words_in_union(text: str, items: list[tuple]) -> int:
-    """Words in the union of the items' spans (overlapping segments are not counted twice)."""
-    spans = sorted((i[1], i[2]) for i in items)
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return sum(len(text[s:e].split()) for s, e in merged)
+def _group_counts(keys: np.ndarray, size: int) -> np.ndarray:
+    return np.bincount(keys, minlength=size) if len(keys) else np.zeros(size, dtype=np.int64)
 
 
 def frequencies(project: Project, scope: Scope | None = None, by_coder: bool = True,
                 data: AnalysisData | None = None) -> list[Frequency]:
-    """Per code (all coders), and per code and coder when ``by_coder``: segments, documents, cases, words coded."""
+    """Per code (all coders), and per code and coder when ``by_coder``: segments, documents, cases, words coded.
+    Words coded are counted in the union of a group's segments per document (overlapping and touching segments
+    are joined first, so no word is counted twice), as ``len(text[start:end].split())`` of each joined span."""
     data = data or load(project, scope or Scope())
-    doc_cases = project.document_cases()
-    texts = project.document_texts(data.by_document)
-    groups: dict[tuple[int, str | None], dict[int, list[tuple]]] = defaultdict(lambda: defaultdict(list))
-    for doc_id, items in data.by_document.items():
-        for item in items:
-            groups[(item[3], None)][doc_id].append(item)
-            if by_coder:
-                groups[(item[3], data.coders[item[4]])][doc_id].append(item)
-    coders = sorted({coder for _, coder in groups if coder})
+    columns = data.columns()
+    coder_ids = sorted(set(columns.coder.tolist()), key=lambda c: data.coders[c])
+    coders = sorted({data.coders[c] for c in coder_ids})
+    # group g: (code, all coders) is code_rank * width, (code, coder k) is code_rank * width + k + 1
+    code_rank = {code_id: i for i, code_id in enumerate(data.code_ids)}
+    width = len(coder_ids) + 1
+    ranks = np.array([code_rank.get(c, -1) for c in range(int(columns.code.max(initial=0)) + 1)], dtype=np.int64)
+    coder_slot = np.zeros(int(columns.coder.max(initial=0)) + 1, dtype=np.int64)
+    for k, coder_id in enumerate(coder_ids):
+        coder_slot[coder_id] = k + 1
+    base = ranks[columns.code] * width if len(columns) else np.zeros(0, dtype=np.int64)
+    index = np.arange(len(columns))
+    if by_coder:
+        group = np.concatenate([base, base + coder_slot[columns.coder]])
+        index = np.concatenate([index, index])
+    else:
+        group = base
+    size = len(data.code_ids) * width
+    segments = _group_counts(group, size)
+    document = columns.document[index]
+    words, pairs = _words_coded(project, group, document, columns.start[index], columns.end[index], size)
+    documents = _group_counts(pairs[:, 0], size)
+    cases = _case_counts(project, pairs, size)
+    names = {coder_id: data.coders[coder_id] for coder_id in coder_ids}
+    by_name = {names[c]: k + 1 for k, c in enumerate(coder_ids)}
     rows: list[Frequency] = []
-    for code_id in data.code_ids:
+    for rank, code_id in enumerate(data.code_ids):
         for coder in [None, *coders] if by_coder else [None]:
-            per_document = groups.get((code_id, coder))
-            if not per_document and coder is not None:
+            g = rank * width + (by_name[coder] if coder else 0)
+            if coder is not None and not segments[g]:
                 continue
-            per_document = per_document or {}
-            cases = {c for doc in per_document for c in doc_cases.get(doc, [])}
-            rows.append(Frequency(
-                code=data.names[code_id], code_id=code_id, coder=coder,
-                segments=sum(len(v) for v in per_document.values()), documents=len(per_document), cases=len(cases),
-                words=sum(_words_in_union(texts[doc], items) for doc, items in per_document.items()),
-            ))
+            rows.append(Frequency(code=data.names[code_id], code_id=code_id, coder=coder,
+                                  segments=int(segments[g]), documents=int(documents[g]), cases=int(cases[g]),
+                                  words=int(words[g])))
     return rows
+
+
+def _case_counts(project: Project, pairs: np.ndarray, size: int) -> np.ndarray:
+    """Distinct cases per group, from the distinct (group, document) pairs."""
+    links = sorted((doc, case) for doc, cases in project.document_cases().items() for case in cases)
+    if not links or not len(pairs):
+        return np.zeros(size, dtype=np.int64)
+    link_doc = np.array([d for d, _ in links], dtype=np.int64)
+    link_case = np.array([c for _, c in links], dtype=np.int64)
+    first = np.searchsorted(link_doc, pairs[:, 1], side="left")
+    stop = np.searchsorted(link_doc, pairs[:, 1], side="right")
+    found = [np.stack([pairs[left, 0], link_case[right]], axis=1) for left, right in partner_ranges(first, stop)]
+    if not found:
+        return np.zeros(size, dtype=np.int64)
+    joined = np.concatenate(found)
+    span = int(joined[:, 1].max()) + 1
+    distinct = np.unique(joined[:, 0] * span + joined[:, 1])
+    return _group_counts(distinct // span, size)
+
+
+_SPACE = np.array([chr(c).isspace() for c in range(0x3001)])  # what str.split() splits on (none above U+3000)
+_BATCH_CHARACTERS = 4_000_000
+
+
+def _words_coded(project: Project, group: np.ndarray, document: np.ndarray, start: np.ndarray, end: np.ndarray,
+                 size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Words in the union of each group's spans per document (spans that overlap or touch are joined first), and
+    the distinct (group, document) pairs."""
+    words = np.zeros(size, dtype=np.int64)
+    if not len(group):
+        return words, np.zeros((0, 2), dtype=np.int64)
+    stride = int(end.max()) + 2
+    order = np.argsort((group * (int(document.max()) + 1) + document) * stride + start, kind="stable")
+    group, document, start, end = group[order], document[order], start[order], end[order]
+    # one global axis: (group, document) runs laid end to end, so a running maximum joins spans within a run only
+    change = (group[1:] != group[:-1]) | (document[1:] != document[:-1])
+    run = np.concatenate([[0], np.cumsum(change)])
+    run_heads = np.concatenate([[0], np.flatnonzero(change) + 1])
+    reach = np.maximum.accumulate(run * stride + end)
+    fresh = np.ones(len(start), dtype=bool)
+    fresh[1:] = run[1:] * stride + start[1:] > reach[:-1]
+    heads = np.flatnonzero(fresh)
+    tails = np.append(heads[1:] - 1, len(start) - 1)
+    span_group, span_document = group[heads], document[heads]
+    span_start, span_end = start[heads], reach[tails] - run[heads] * stride
+    counted = _words_in_spans(project, span_document, span_start, span_end)
+    np.add.at(words, span_group, counted)
+    return words, np.stack([group[run_heads], document[run_heads]], axis=1)
+
+
+def _words_in_spans(project: Project, document: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """``len(text[start:end].split())`` for each span, computed from each text's word starts."""
+    counted = np.zeros(len(start), dtype=np.int64)
+    order = np.argsort(document, kind="stable")
+    wanted, first = np.unique(document[order], return_index=True)
+    bounds = np.append(first, len(order))
+    lengths = project.document_lengths()
+    batch: list[int] = []
+    characters = 0
+
+    def flush() -> None:
+        texts = project.document_texts([int(wanted[k]) for k in batch])
+        pieces = [texts[int(wanted[k])] for k in batch]
+        offsets = np.cumsum([0] + [len(p) for p in pieces])
+        codes = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
+        space = _SPACE[np.minimum(codes, 0x3000)] & (codes <= 0x3000)
+        begins = ~space
+        begins[1:] &= space[:-1]
+        total = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(begins, out=total[1:])
+        for slot, k in enumerate(batch):
+            chosen = order[bounds[k]:bounds[k + 1]]
+            s = start[chosen] + offsets[slot]
+            e = end[chosen] + offsets[slot]
+            counted[chosen] = (~space[s]).astype(np.int64) + total[e] - total[s + 1]
+        batch.clear()
+
+    for k in range(len(wanted)):
+        batch.append(k)
+        characters += lengths[int(wanted[k])]
+        if characters >= _BATCH_CHARACTERS:
+            flush()
+            characters = 0
+    if batch:
+        flush()
+    return counted
 
 
 @dataclass
