@@ -29,15 +29,15 @@ def highlighter_data(
 ) -> dict[str, Any]:
     """Everything the browser needs to draw a transcript: flat pieces with code-point offsets, the segments
     with their colours, and what to mark (pending selection, focused segment) or scroll to. The text itself
-    travels only when ``send_text`` (the browser keeps it under ``text_key``)."""
-    extra = [Segment(-1, "", document, 0, pending[0], pending[1], "", 0, "", "", "", "")] if pending else []
-    pieces = transcript_pieces(text, [*segments, *extra], turns)
+    travels only when ``send_text`` (the browser keeps it under ``text_key``). The version covers what the
+    pieces look like, not the marks: the browser draws a new selection or focus over the text it has."""
+    pieces = transcript_pieces(text, segments, turns)
     index = {seg.id: i for i, seg in enumerate(segments)}
     rows = [[p.start, p.end, 1 if p.label else 0, [index[s] for s in p.segment_ids if s in index]]
             for p in pieces]
     shown = [{"id": s.id, "start": s.start, "end": s.end, "code": codes[s.code_id].name,
               "colour": codes[s.code_id].colour, "coder": s.coder} for s in segments]
-    signature = (document, len(text), hash(text), pending, tuple((s.id, s.start, s.end, s.code_id, s.coder)
+    signature = (document, len(text), hash(text), tuple((s.id, s.start, s.end, s.code_id, s.coder)
                                                                  for s in segments),
                  tuple((c, codes[c].name, codes[c].colour) for c in sorted({s.code_id for s in segments})))
     version = hashlib.sha1(repr(signature).encode("utf-8")).hexdigest()

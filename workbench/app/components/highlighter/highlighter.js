@@ -93,77 +93,179 @@ function advanceCodePoints(text, from, count) {
   return index;
 }
 
-function buildTranscript(transcript, data, fullText) {
-  const fragment = document.createDocumentFragment();
+// What a piece looks like, as one string: two pieces with the same key render identically.
+function pieceKey(row, segments) {
+  const [start, end, flags, indexes] = row;
+  let key = `${start},${end},${flags}`;
+  for (const i of indexes) {
+    const s = segments[i];
+    key += `|${s.id}:${s.code}:${s.colour}:${s.coder}`;
+  }
+  return key;
+}
+
+function makePiece(row, segments, text) {
+  const [start, end, flags, indexes] = row;
+  const span = document.createElement("span");
+  span.className = "wb-piece";
+  if (flags & 1) span.classList.add("wb-speaker");
+  span.dataset.start = String(start);
+  span.dataset.end = String(end);
+  if (indexes.length) {
+    const shown = indexes.map((i) => segments[i]);
+    span.classList.add("wb-hl");
+    span.dataset.codes = [...new Set(shown.map((s) => s.code))].join(",");
+    span.dataset.segments = shown.map((s) => s.id).join(",");
+    span.style.background = pieceBackground([...new Set(shown.map((s) => s.colour))]);
+    span.title = [...new Set(shown.map((s) => `${s.code} (${s.coder})`))].join("\n");
+  }
+  span.appendChild(document.createTextNode(text));
+  return span;
+}
+
+// Draw the pieces. When the same text is already shown, only the run of pieces between the unchanged start and
+// the unchanged end is replaced (applying or removing a code redraws a few pieces, not the whole transcript).
+// Returns true when only part was redrawn (the layout of everything else is then unchanged).
+function buildTranscript(root, transcript, data, fullText) {
   const segments = data.segments;
-  let cursor = 0;
-  for (const [start, end, flags, indexes] of data.pieces) {
-    const next = advanceCodePoints(fullText, cursor, end - start);
-    const text = fullText.slice(cursor, next);
-    cursor = next;
-    const span = document.createElement("span");
-    span.className = "wb-piece";
-    if (flags & 1) span.classList.add("wb-speaker");
-    span.dataset.start = String(start);
-    span.dataset.end = String(end);
-    if (indexes.length) {
-      const shown = indexes.map((i) => segments[i]);
-      span.classList.add("wb-hl");
-      span.dataset.codes = [...new Set(shown.map((s) => s.code))].join(",");
-      span.dataset.segments = shown.map((s) => s.id).join(",");
-      span.style.background = pieceBackground([...new Set(shown.map((s) => s.colour))]);
-      span.title = [...new Set(shown.map((s) => `${s.code} (${s.coder})`))].join("\n");
+  const keys = data.pieces.map((row) => pieceKey(row, segments));
+  const old = root.wbPieces;
+  const sameText = old && old.textKey === data.text_key && old.length === data.length;
+  let prefix = 0;
+  let suffix = 0;
+  if (sameText) {
+    const limit = Math.min(keys.length, old.keys.length);
+    while (prefix < limit && keys[prefix] === old.keys[prefix]) prefix++;
+    while (suffix < limit - prefix && keys[keys.length - 1 - suffix] === old.keys[old.keys.length - 1 - suffix]) {
+      suffix++;
     }
-    span.appendChild(document.createTextNode(text));
-    fragment.appendChild(span);
   }
-  transcript.replaceChildren(fragment);
+  const rows = data.pieces;
+  // UTF-16 index of the first replaced piece: the code-point offset advanced from the nearest known piece start
+  let cursor = 0;
+  if (sameText && prefix > 0) {
+    cursor = old.units[prefix];
+  } else {
+    cursor = advanceCodePoints(fullText, 0, rows.length ? rows[0][0] : 0);
+  }
+  const units = sameText ? old.units.slice(0, prefix) : [];
+  const fragment = document.createDocumentFragment();
+  for (let i = prefix; i < rows.length - suffix; i++) {
+    const [start, end] = rows[i];
+    const next = advanceCodePoints(fullText, cursor, end - start);
+    units[i] = cursor;
+    fragment.appendChild(makePiece(rows[i], segments, fullText.slice(cursor, next)));
+    cursor = next;
+  }
+  if (sameText) {
+    const shift = rows.length - old.keys.length;
+    for (let i = rows.length - suffix; i < rows.length; i++) units[i] = old.units[i - shift];
+    const children = transcript.children;
+    const stop = old.keys.length - suffix;
+    const before = children[stop] || null;
+    for (let i = stop - 1; i >= prefix; i--) children[i].remove();
+    transcript.insertBefore(fragment, before);
+  } else {
+    transcript.replaceChildren(fragment);
+  }
+  units[rows.length] = fullText.length;
   transcript.dataset.length = String(data.length);
+  root.wbPieces = { textKey: data.text_key, length: data.length, keys, units,
+                    starts: rows.map((row) => row[0]) };
+  return Boolean(sameText);
 }
 
-function markRange(transcript, range, className) {
-  for (const old of transcript.querySelectorAll(`.${className}`)) old.classList.remove(className);
-  if (!range) return;
-  const [start, end] = range;
-  for (const piece of transcript.children) {
-    const s = Number(piece.dataset.start);
-    const e = Number(piece.dataset.end);
-    if (s < end && e > start) piece.classList.add(className);
+// The piece element holding code point `offset` (the last piece that starts at or before it).
+function pieceIndexAt(root, offset) {
+  const starts = root.wbPieces.starts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
   }
+  return lo;
 }
 
-function layoutStripes(root, data) {
+// A DOM range over code points [start, end) of the shown text.
+function textRange(root, start, end) {
+  const transcript = root.querySelector(".wb-transcript");
+  const pieces = transcript.children;
+  if (!pieces.length || !root.wbPieces) return null;
+  const place = (offset) => {
+    const index = pieceIndexAt(root, offset);
+    const piece = pieces[index];
+    const node = piece.firstChild;
+    const within = Math.max(0, offset - Number(piece.dataset.start));
+    return [node, advanceCodePoints(node.data, 0, within)];
+  };
+  const range = document.createRange();
+  const [startNode, startUnit] = place(start);
+  const [endNode, endUnit] = place(Math.max(start, end - 1));
+  range.setStart(startNode, startUnit);
+  range.setEnd(endNode, advanceCodePoints(endNode.data, endUnit, 1));
+  return range;
+}
+
+// The pending selection and the focused coding are drawn as boxes over the text (a layer that takes no clicks),
+// so choosing a passage never rebuilds the transcript.
+function drawMarks(root) {
+  const layer = root.querySelector(".wb-marks");
+  const scroller = root.querySelector(".wb-scroll");
+  const fragment = document.createDocumentFragment();
+  const box = scroller.getBoundingClientRect();
+  const marks = [["wb-pending", root.wbPending], ["wb-focus", root.wbData && root.wbData.focus]];
+  for (const [className, span] of marks) {
+    if (!span || span[1] <= span[0]) continue;
+    const range = textRange(root, span[0], span[1]);
+    if (!range) continue;
+    for (const rect of range.getClientRects()) {
+      if (rect.width < 1) continue;
+      const mark = document.createElement("div");
+      mark.className = `wb-mark ${className}`;
+      mark.style.top = `${rect.top - box.top - scroller.clientTop + scroller.scrollTop}px`;
+      mark.style.left = `${rect.left - box.left - scroller.clientLeft + scroller.scrollLeft}px`;
+      mark.style.width = `${rect.width}px`;
+      mark.style.height = `${rect.height}px`;
+      fragment.appendChild(mark);
+    }
+  }
+  layer.replaceChildren(fragment);
+}
+
+// Stripes: each segment's top and bottom are measured once and kept (by id and span) until the layout may have
+// changed (another text, a new width); after a partial redraw only new segments are measured.
+function layoutStripes(root, data, reuse) {
   const stripes = root.querySelector(".wb-stripes");
   const transcript = root.querySelector(".wb-transcript");
   const scroller = root.querySelector(".wb-scroll");
+  if (!reuse || !root.wbStripeCache) root.wbStripeCache = new Map();
+  const cache = root.wbStripeCache;
   stripes.replaceChildren();
   if (!data.segments.length) {
     stripes.style.width = "0px";
     transcript.style.marginLeft = "0px";
     return;
   }
-  const pieces = Array.from(transcript.children);
-  const starts = pieces.map((p) => Number(p.dataset.start));
-  const findPiece = (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return pieces[lo];
-  };
+  const pieces = transcript.children;
   const base = scroller.getBoundingClientRect().top - scroller.scrollTop;
+  const seen = new Map();
   const spans = data.segments.map((segment, index) => {
-    const first = findPiece(segment.start).getClientRects()[0];
-    const lastPiece = findPiece(Math.max(segment.start, segment.end - 1));
-    const lastRects = lastPiece.getClientRects();
-    const last = lastRects[lastRects.length - 1];
-    const top = first ? first.top - base : 0;
-    const bottom = last ? last.bottom - base : top + 16;
-    return { index, top, bottom: Math.max(bottom, top + 8) };
+    const key = `${segment.id}:${segment.start}:${segment.end}`;
+    let place = cache.get(key);
+    if (!place) {
+      const first = pieces[pieceIndexAt(root, segment.start)].getClientRects()[0];
+      const lastRects = pieces[pieceIndexAt(root, Math.max(segment.start, segment.end - 1))].getClientRects();
+      const last = lastRects[lastRects.length - 1];
+      const top = first ? first.top - base : 0;
+      const bottom = last ? last.bottom - base : top + 16;
+      place = { top, bottom: Math.max(bottom, top + 8) };
+    }
+    seen.set(key, place);
+    return { index, top: place.top, bottom: place.bottom };
   });
+  root.wbStripeCache = seen;
   spans.sort((a, b) => a.top - b.top || b.bottom - a.bottom);
   const laneEnds = [];
   const width = 7;
@@ -190,7 +292,20 @@ function layoutStripes(root, data) {
   const lanes = laneEnds.length;
   stripes.style.width = `${lanes * width + 6}px`;
   stripes.style.height = `${transcript.scrollHeight}px`;
-  transcript.style.marginLeft = `${lanes * width + 12}px`;
+  const margin = `${lanes * width + 12}px`;
+  if (transcript.style.marginLeft !== margin) {
+    transcript.style.marginLeft = margin;  // the text moved (and may wrap anew): measure everything again
+    root.wbStripeCache = new Map();
+    if (!root.wbRelayout) {
+      root.wbRelayout = true;
+      try {
+        layoutStripes(root, data, false);
+      } finally {
+        root.wbRelayout = false;
+      }
+      return;
+    }
+  }
   stripes.appendChild(fragment);
 }
 
@@ -220,11 +335,14 @@ function createRoot(parentElement) {
   const stripes = document.createElement("div");
   stripes.className = "wb-stripes";
   stripes.setAttribute("aria-hidden", "true");
+  const marks = document.createElement("div");
+  marks.className = "wb-marks";
+  marks.setAttribute("aria-hidden", "true");
   const transcript = document.createElement("div");
   transcript.className = "wb-transcript";
   transcript.dataset.testid = "transcript";
   transcript.setAttribute("data-testid", "transcript");
-  scroller.append(stripes, transcript);
+  scroller.append(stripes, marks, transcript);
   root.append(scroller);
   parentElement.appendChild(root);
   return root;
@@ -249,19 +367,24 @@ export default function highlighter(component) {
   }
   if (root.dataset.version !== data.version) {
     const keepScroll = root.dataset.document === data.document ? scroller.scrollTop : 0;
-    buildTranscript(transcript, data, fullText);
+    const partial = buildTranscript(root, transcript, data, fullText);
     root.dataset.version = data.version;
     root.dataset.document = data.document;
     scroller.scrollTop = keepScroll;
-    requestAnimationFrame(() => layoutStripes(root, data));
+    requestAnimationFrame(() => {
+      layoutStripes(root, data, partial);
+      drawMarks(root);
+    });
   }
   const scrollMemory = `wb-scroll:${data.document}`;
   if (freshMount && !(data.scroll_key && root.dataset.scrollKey !== data.scroll_key)) {
     const remembered = Number(sessionStorage.getItem(scrollMemory) || 0);
     if (remembered) requestAnimationFrame(() => { scroller.scrollTop = remembered; });
   }
-  markRange(transcript, data.pending, "wb-pending");
-  markRange(transcript, data.focus, "wb-focus");
+  // The selection drawn at mouseup stays until the server's answer arrives; from then on the server's pending
+  // selection is drawn (it may have refused the selection).
+  root.wbPending = data.pending;
+  drawMarks(root);
   if (data.scroll_key && root.dataset.scrollKey !== data.scroll_key) {
     root.dataset.scrollKey = data.scroll_key;
     requestAnimationFrame(() => scrollToOffset(root, data.scroll_to));
@@ -292,6 +415,8 @@ export default function highlighter(component) {
         const start = boundaryToOffset(range.startContainer, range.startOffset, transcript, false);
         const end = boundaryToOffset(range.endContainer, range.endOffset, transcript, true);
         if (start === null || end === null || start >= end) return;
+        root.wbPending = [start, end];
+        drawMarks(root);
         send({ type: "selection", start, end, text: selection.toString() });
         return;
       }
@@ -327,9 +452,17 @@ export default function highlighter(component) {
   };
 
   let resizeTimer = null;
-  const observer = new ResizeObserver(() => {
+  const observer = new ResizeObserver((entries) => {
+    const width = Math.round(entries[entries.length - 1].contentRect.width);
+    if (width === root.wbWidth) return;  // observing starts with a call: nothing moved
+    const first = root.wbWidth === undefined;
+    root.wbWidth = width;
+    if (first) return;
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => layoutStripes(root, root.wbData), 80);
+    resizeTimer = setTimeout(() => {
+      layoutStripes(root, root.wbData, false);
+      drawMarks(root);
+    }, 80);
   });
   observer.observe(transcript);
 
