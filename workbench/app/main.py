@@ -25,6 +25,7 @@ PAGES = [
     st.Page(str(HERE / "codebook.py"), title="Codebook", icon="📚", url_path="codebook"),
     st.Page(str(HERE / "retrieve.py"), title="Retrieve", icon="🔎", url_path="retrieve"),
     st.Page(str(HERE / "cooccurrence.py"), title="Co-occurrence", icon="🕸️", url_path="cooccurrence"),
+    st.Page(str(HERE / "agreement.py"), title="Agreement", icon="🤝", url_path="agreement"),
 ]
 
 project = state.project()

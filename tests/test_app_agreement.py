@@ -1,0 +1,147 @@
+"""The agreement page driven headlessly with Streamlit's AppTest, on the hand-worked project of
+tests/test_agreement.py: the table equals the core, every number has its sentence, the 2×2 table behind κ, the
+disagreement passages with their links, and user strings shown as text."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from workbench.agreement import compute_agreement
+from workbench.app.widgets import md
+from workbench.models import NewSegment
+from workbench.store import open_project
+
+from .conftest import close_app_projects
+from .test_agreement import build
+
+MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
+PAGE = "views/agreement.py"
+TRICKY = "**vet** [klik](javascript:alert(1)) <img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches() -> None:
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    return build(tmp_path / "agreement.wbproj")
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], AppTest]]:
+    started: list[AppTest] = []
+
+    def start(path: Path) -> AppTest:
+        monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
+        monkeypatch.setattr(sys, "argv", [str(MAIN)])
+        at = AppTest.from_file(str(MAIN), default_timeout=60)
+        started.append(at)
+        at.run()
+        at.switch_page(PAGE)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield start
+    close_app_projects(started)
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_table_equals_the_core(app, study) -> None:
+    at = app(study)
+    assert at.multiselect(key="agr_coders").value == ["ann", "bob"]
+    table = frame_with(at, "Krippendorff's α")
+    with open_project(study) as project:
+        expected = compute_agreement(project, ["ann", "bob"])
+    assert list(table["code"]) == ["X", "Y", "overall"]
+    for row, entry in zip(table.to_dict("records"), expected.codes + [expected.overall]):
+        assert row["units"] == entry.units
+        assert row["percent agreement"] == pytest.approx(entry.percent_agreement)
+        assert row["Cohen's κ"] == pytest.approx(entry.cohen_kappa)
+        assert row["Krippendorff's α"] == pytest.approx(entry.krippendorff_alpha)
+        assert row["|uα"] == pytest.approx(entry.unitized_alpha)
+        assert row["segments matched"] == f"{entry.segments_matched} of " \
+                                          f"{entry.segments_matched + entry.segments_unmatched}"
+    assert all(row["warning"] for row in table.to_dict("records")[:2])   # five segments or fewer: rare
+
+
+def test_every_number_has_its_sentence_and_the_2x2_table(app, study) -> None:
+    at = app(study)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Units"] == "50" and metrics["Cohen's κ"] == f"{0.16 / 0.26:.3f}"
+    assert metrics["Segments matched"] == "0 of 2"
+    captions = " ".join(c.value for c in at.caption)
+    for phrase in ("50 characters in the 1 document", "gave the same answer", "beyond chance",
+                   "Krippendorff's α (nominal)", "|uα on the continuum", "overlapping at least 90 %"):
+        assert phrase in captions, phrase
+    table = frame_with(at, "bob: coded")
+    assert table.to_dict("records") == [
+        {"": "ann: coded", "bob: coded": 5, "bob: not coded": 5},
+        {"": "ann: not coded", "bob: coded": 0, "bob: not coded": 40}]
+    per_coder = frame_with(at, "unmatched")
+    assert per_coder.to_dict("records") == [{"coder": "ann", "segments": 1, "matched": 0, "unmatched": 1},
+                                            {"coder": "bob", "segments": 1, "matched": 0, "unmatched": 1}]
+
+
+def test_disagreement_passages_link_to_the_coding_page(app, study) -> None:
+    at = app(study)
+    passages = frame_with(at, "not coded by")
+    assert passages.to_dict("records") == [{
+        "document": "t", "from": 0, "to": 5, "speaker": "", "coded by": "ann", "not coded by": "bob",
+        "text": "Dit i", "open": "/code?document=t&start=0"}]
+    at.selectbox(key="agr_code").set_value("Y").run()
+    ok(at)
+    assert any("Nowhere" in c.value for c in at.caption)
+
+
+def test_three_coders_sentence_unit_and_overall(app, study) -> None:
+    at = app(study)
+    at.multiselect(key="agr_coders").set_value(["ann", "bob", "cat"]).run()
+    at.selectbox(key="agr_unit").set_value("sentence").run()
+    ok(at)
+    table = frame_with(at, "Krippendorff's α")
+    with open_project(study) as project:
+        expected = compute_agreement(project, ["ann", "bob", "cat"], "sentence")
+    assert list(table["units"]) == [e.units for e in expected.codes] + [expected.overall.units]
+    assert table["Cohen's κ"].isna().all()
+    assert not any("bob: coded" in d.value.columns for d in at.dataframe)  # no 2×2 table for three coders
+    assert any("compares exactly two coders" in c.value for c in at.caption)
+    at.selectbox(key="agr_code").set_value("overall").run()
+    ok(at)
+    assert "cuα (which code)" in [m.label for m in at.metric]
+
+
+def test_one_coder_is_not_enough(app, study) -> None:
+    at = app(study)
+    at.multiselect(key="agr_coders").set_value(["ann"]).run()
+    ok(at)
+    assert "Choose at least two coders." in [i.value for i in at.info]
+
+
+def test_names_are_shown_as_text(app, study) -> None:
+    with open_project(study) as project:
+        code = project.add_code(TRICKY)
+        doc = project.document_id("t")
+        project.add_segments([NewSegment(doc, 30, 40, code, "ann"), NewSegment(doc, 31, 40, code, "bob")])
+    at = app(study)
+    table = frame_with(at, "Krippendorff's α")
+    assert TRICKY in list(table["code"])                     # a dataframe cell: plain text
+    at.selectbox(key="agr_code").set_value(TRICKY).run()
+    ok(at)
+    assert md(TRICKY) in [h.value for h in at.subheader]     # links and HTML escaped in the heading
