@@ -120,30 +120,35 @@ def load(project: Project, coders: Sequence[str], unit: str = "character", codes
     if wanted is not None and len(set(wanted)) < len(wanted):
         raise WorkbenchError("a code is named twice")
     in_order = project.document_names()
+    rank = {d: i for i, d in enumerate(in_order)}
     doc_ids = list(dict.fromkeys(project.document_id(d) for d in documents)) if documents else list(in_order)
-    doc_ids.sort(key=list(in_order).index)
-    coder_index = {coder_id: chosen.index(names_by_id[coder_id]) for coder_id in names_by_id
-                   if names_by_id[coder_id] in chosen}
-    rows = project.analysis_rows(document_ids=doc_ids, coders=chosen)
-    present_sets: dict[int, set[int]] = {}
-    for row in rows:
-        present_sets.setdefault(row[0], set()).add(coder_index[row[4]])
-    pairable = [d for d in doc_ids if len(present_sets.get(d, ())) >= 2]
-    skipped = [in_order[d] for d in doc_ids if d not in set(pairable)]
+    doc_ids.sort(key=rank.__getitem__)
+    coder_ids = {names_by_id[c]: c for c in names_by_id if names_by_id[c] in chosen}
+    rows = np.array(project.analysis_rows(document_ids=doc_ids if documents else None, coders=chosen),
+                    dtype=np.int64).reshape(-1, 6)
+    lookup = np.full(max(names_by_id, default=0) + 1, -1, dtype=np.int64)
+    for index, name in enumerate(chosen):
+        lookup[coder_ids[name]] = index
+    rows[:, 4] = lookup[rows[:, 4]]
+    doc_lookup = np.full(max(in_order, default=0) + 1, -1, dtype=np.int64)
+    doc_lookup[doc_ids] = np.arange(len(doc_ids))
+    wanted_docs = np.zeros((len(doc_ids), len(chosen)), dtype=bool)
+    wanted_docs[doc_lookup[rows[:, 0]], rows[:, 4]] = True
+    keep = wanted_docs.sum(axis=1) >= 2
+    pairable = [d for d, k in zip(doc_ids, keep) if k]
+    skipped = [in_order[d] for d, k in zip(doc_ids, keep) if not k]
     lengths = project.document_lengths()
-    position = {d: i for i, d in enumerate(pairable)}
-    present = np.zeros((len(pairable), len(chosen)), dtype=bool)
-    for d, i in position.items():
-        present[i, list(present_sets[d])] = True
-    used = [r for r in rows if r[0] in position]
+    position = np.full(len(doc_ids), -1, dtype=np.int64)
+    position[keep] = np.arange(len(pairable))
+    rows[:, 0] = position[doc_lookup[rows[:, 0]]]
+    rows = rows[rows[:, 0] >= 0]
     if wanted is None:
-        seen = {r[3] for r in used}
+        seen = set(np.unique(rows[:, 3]).tolist())
         code_ids = [c.id for c in all_codes if c.id in seen]
     else:
         code_ids = wanted
-        used = [r for r in used if r[3] in set(wanted)]
-    corpus = build_corpus(pairable, [lengths[d] for d in pairable], present,
-                          [(position[r[0]], r[1], r[2], r[3], coder_index[r[4]], r[5]) for r in used])
+        rows = rows[np.isin(rows[:, 3], wanted)]
+    corpus = build_corpus(pairable, [lengths[d] for d in pairable], wanted_docs[keep], rows)
     offsets = corpus.offsets
     return Inputs(chosen, unit, overlap, corpus, code_ids, names, [in_order[d] for d in pairable], skipped,
                   None if unit == "character" else _units(project, unit, pairable, offsets, lengths))

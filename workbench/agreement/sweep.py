@@ -42,13 +42,13 @@ class Corpus:
                       self.coder[mask], self.doc[mask], self.ids[mask])
 
 
-def build_corpus(doc_ids: list[int], lengths: list[int], present: np.ndarray, rows: list[tuple]) -> Corpus:
+def build_corpus(doc_ids: list[int], lengths: list[int], present: np.ndarray, rows) -> Corpus:
     """A corpus from the compared documents (their ids and lengths, in order), who coded which (``present[d, i]``)
-    and segment rows ``(document index, start, end, code id, coder index, id)`` with offsets local to the
-    document."""
+    and segment rows ``(document index, start, end, code id, coder index, id)`` (tuples or an array) with offsets
+    local to the document."""
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths, dtype=np.int64)
-    array = np.array(rows, dtype=np.int64).reshape(-1, 6)
+    array = np.asarray(rows, dtype=np.int64).reshape(-1, 6)
     doc = array[:, 0]
     return Corpus(doc_ids=np.array(doc_ids, dtype=np.int64), offsets=offsets, present=np.asarray(present, bool),
                   start=offsets[doc] + array[:, 1], end=offsets[doc] + array[:, 2], code=array[:, 3],
