@@ -102,6 +102,24 @@ def test_cu_alpha_by_hand() -> None:
     assert cu_alpha({"A": 10, "B": 6}, {"A": 8, "B": 4}, 72) == pytest.approx(1 - 46 / 120)
 
 
+def test_krippendorff_2004_example_by_the_2016_definition() -> None:
+    # Krippendorff (2004), Content Analysis 2nd ed., p. 254: two coders on [150, 450), codes c and k. By the 2004
+    # formula (squared differences of section boundaries) α_c = .7286, α_k = 1 and uα = .8591 (as DKPro
+    # Statistics' tests reproduce it). The 2016 |uα (intersections) agrees on k, where both coders placed the same
+    # sections, and differs on c. Offsets from 150:
+    #   coder 1: c [75, 145), [220, 250); k [30, 90), [150, 200)
+    #   coder 2: c [70, 150), [205, 225), [250, 270); k the same as coder 1
+    # c: coder 1's c outside coder 2's: [225, 250) = 25; coder 2's outside coder 1's: 5 + 5 + 15 + 20 = 45:
+    #   l_{gap,c} = 70. l_c = 100 + 120 = 220, l_gap = 600 − 220 = 380.
+    #   correction = 70² + 30² + 80² + 20² + 20² + 380 = 13,380; l.. − correction / l.. = 600 − 22.3 = 577.7
+    #   |uα_c = 1 − 70 · 577.7 / (380 · 220) = 1 − 40,439 / 83,600 = 0.51628
+    coders = [[(75, 145, "c"), (220, 250, "c"), (30, 90, "k"), (150, 200, "k")],
+              [(70, 150, "c"), (205, 225, "c"), (250, 270, "c"), (30, 90, "k"), (150, 200, "k")]]
+    result = unitized_alphas(300, coders)
+    assert result.binary["k"] == pytest.approx(1.0)
+    assert result.binary["c"] == pytest.approx(1 - 40439 / 83600)
+
+
 def test_identical_unitizing_gives_one() -> None:
     result = unitized_alphas(20, [[(2, 5, "A"), (9, 12, "B")], [(2, 5, "A"), (9, 12, "B")]])
     assert result.binary == {"A": pytest.approx(1.0), "B": pytest.approx(1.0)}
