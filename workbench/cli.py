@@ -19,6 +19,7 @@ from . import __version__
 from .agreement.cli import register_agreement
 from .analysis.cli import register_analysis
 from .errors import WorkbenchError
+from .exchange.cli import register_exchange
 from .importers import DEFAULT_MAX_MB
 from .output import out, print_json, table
 
@@ -106,6 +107,10 @@ def cmd_text(args: argparse.Namespace) -> None:
 
 def cmd_codebook_import(args: argparse.Namespace) -> None:
     from .codebook import import_codebook_file
+    from .exchange.cli import codebook_import_file
+
+    if codebook_import_file(args):
+        return
 
     with _open(args) as project:
         counts = import_codebook_file(project, args.file, who=args.coder or default_coder())
@@ -114,6 +119,10 @@ def cmd_codebook_import(args: argparse.Namespace) -> None:
 
 def cmd_codebook_export(args: argparse.Namespace) -> None:
     from .codebook import export_codebook_file
+    from .exchange.cli import codebook_export_file
+
+    if codebook_export_file(args):
+        return
 
     with _open(args) as project:
         export_codebook_file(project, args.file)
@@ -223,8 +232,10 @@ def cmd_code_import(args: argparse.Namespace) -> None:
     from .exchange.codings import import_codings_file
 
     with _open(args) as project:
-        added = import_codings_file(project, args.csv, default_coder=args.coder)
-    out(f"imported {added} codings from {Path(args.csv).name}\n")
+        counts = import_codings_file(project, args.csv, default_coder=args.coder)
+    out(f"imported {counts['added']} codings from {Path(args.csv).name}"
+        + (f"; {counts['merged']} overlapping rows of one coder's code merged" if counts["merged"] else "")
+        + (f"; {counts['widened']} stored segments widened" if counts["widened"] else "") + "\n")
 
 
 def cmd_code_remove(args: argparse.Namespace) -> None:
@@ -319,7 +330,11 @@ def cmd_memos(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    from .exchange.cli import export_file
     from .exchange.segments_table import export_segments
+
+    if export_file(args):
+        return
 
     with _open(args) as project:
         count = export_segments(project, args.file)
@@ -392,11 +407,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true")
 
     codebook_commands = group("codebook", "import, export and edit the codebook")
-    sub = command("import", cmd_codebook_import, "merge a YAML codebook into the project", codebook_commands)
+    sub = command("import", cmd_codebook_import, "merge a codebook (.yaml, or REFI-QDA .qdc) into the project",
+                  codebook_commands)
     project_arg(sub)
     sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--json", action="store_true", help="the report as JSON (.qdc)")
     coder_arg(sub)
-    sub = command("export", cmd_codebook_export, "write the codebook as YAML", codebook_commands)
+    sub = command("export", cmd_codebook_export, "write the codebook as .yaml, REFI-QDA .qdc, .md or .docx",
+                  codebook_commands)
     project_arg(sub)
     sub.add_argument("file", metavar="FILE")
     sub = command("add", cmd_codebook_add, "add a code", codebook_commands)
@@ -494,9 +512,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("memos", cmd_memos, "list the memos")
     project_arg(sub)
     sub.add_argument("--json", action="store_true")
-    sub = command("export", cmd_export, "all segments to .csv or .xlsx")
+    sub = command("export", cmd_export, "all segments to .csv or .xlsx, or the whole project to REFI-QDA .qdpx")
     project_arg(sub)
     sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--json", action="store_true", help="the report as JSON (.qdpx)")
     sub = command("serve", cmd_serve, "start the app on 127.0.0.1")
     project_arg(sub)
     sub.add_argument("--port", type=int, default=8501)
@@ -508,6 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_analysis(command, project_arg)
     register_agreement(command, project_arg)
+    register_exchange(command, project_arg)
     return parser
 
 

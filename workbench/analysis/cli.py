@@ -115,9 +115,13 @@ def cmd_matrix(args: argparse.Namespace) -> None:
 def cmd_report(args: argparse.Namespace) -> None:
     from ..store import open_project
 
+    from ..exchange.cli import report_docx
+
     path = Path(args.file)
+    if report_docx(args, _scope(args)):
+        return
     if path.suffix.lower() not in (".md", ".html", ".htm"):
-        raise WorkbenchError(f"{path.name}: write the report to a .md or .html file")
+        raise WorkbenchError(f"{path.name}: write the report to a .md, .html or .docx file")
     with open_project(args.project) as project:
         project.check_output(path)
         writer = theme_report_markdown if path.suffix.lower() == ".md" else theme_report_html
@@ -165,7 +169,7 @@ def register_analysis(command: Callable[..., argparse.ArgumentParser],
     sub.add_argument("--measure", choices=MEASURES, default="segments")
     _filters(sub, units=False)
     sub.add_argument("--format", choices=FORMATS, default="table")
-    sub = command("report", cmd_report, "the theme report (.md or .html): per code its definition, counts, top "
+    sub = command("report", cmd_report, "the theme report (.md, .html or .docx): per code its definition, counts, top "
                                         "co-occurring codes and three quotes")
     project_arg(sub)
     sub.add_argument("file", metavar="FILE")

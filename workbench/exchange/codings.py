@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import WorkbenchError
 from ..importers.encoding import decode_csv
 from ..models import NewSegment
-from ..store import Project
+from ..store import Project, normalise_name
 from ..textnorm import normalise_text
 
 
@@ -90,17 +90,52 @@ def locate_quote(text: str, quote: str) -> tuple[int, int]:
     return first, first + len(quote)
 
 
-def import_codings(project: Project, data: bytes, source: str, default_coder: str | None = None) -> int:
-    """Add the codings of a CSV, all or nothing; returns how many were added."""
+def merge_own_overlaps(new: list[NewSegment]) -> tuple[list[NewSegment], int]:
+    """One coder's overlapping rows of one code in one document → one segment (widest span, memos joined), as
+    the coding page does; returns the segments and how many rows were merged into another."""
+    groups: dict[tuple[int, int, str], list[NewSegment]] = {}
+    for seg in new:
+        groups.setdefault((seg.document_id, seg.code_id, normalise_name(seg.coder)), []).append(seg)
+    result: list[NewSegment] = []
+    merged = 0
+    for group in groups.values():
+        group.sort(key=lambda s: (s.start, s.end))
+        current = group[0]
+        for seg in group[1:]:
+            if seg.start < current.end:
+                memos = [m for m in (current.memo, seg.memo) if m]
+                current = NewSegment(current.document_id, current.start, max(current.end, seg.end), current.code_id,
+                                     current.coder, "\n".join(dict.fromkeys(memos)))
+                merged += 1
+            else:
+                result.append(current)
+                current = seg
+        result.append(current)
+    return result, merged
+
+
+def import_codings(project: Project, data: bytes, source: str, default_coder: str | None = None) -> dict[str, int]:
+    """Add the codings of a CSV, all or nothing. One coder's overlapping rows of a code are merged into one
+    segment, and a row overlapping that coder's stored segment of the code widens it (as the coding page does);
+    returns the counts ``rows``, ``added``, ``merged`` (rows joined to another row) and ``widened``."""
+    from ..coding import apply_codes
+
     new = read_codings(project, data, source, default_coder)
+    segments, merged = merge_own_overlaps(new)
+    counts = {"rows": len(new), "added": 0, "merged": merged, "widened": 0}
     try:
-        project.add_segments(new)
+        with project.transaction():
+            for seg in segments:
+                change = apply_codes(project, seg.document_id, seg.start, seg.end, [seg.code_id], seg.coder,
+                                     memo=seg.memo)
+                counts["added"] += len(change.added)
+                counts["widened"] += len(change.updated)
     except WorkbenchError as exc:
         raise WorkbenchError(f"{source}: {exc}") from None
-    return len(new)
+    return counts
 
 
-def import_codings_file(project: Project, path: str | Path, default_coder: str | None = None) -> int:
+def import_codings_file(project: Project, path: str | Path, default_coder: str | None = None) -> dict[str, int]:
     path = Path(path)
     if not path.is_file():
         raise WorkbenchError(f"no file at {path}")

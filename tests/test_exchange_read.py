@@ -1,0 +1,215 @@
+"""Reading REFI-QDA as other tools write it: the real NVivo 12 sample and one test per known variation."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import WorkbenchError
+from workbench.exchange.positions import SourceText, choose, is_boundary, map_span
+from workbench.exchange.qdpx_read import read_qdc, read_qdpx
+from workbench.exchange.tidy import tidy
+
+SAMPLE = Path("/work/shared/refi-qda/samples/nvivo12-windows-hungarian.qdpx")
+if not SAMPLE.exists():
+    SAMPLE = Path(__file__).parent / "data" / "nvivo12-windows-hungarian.qdpx"
+
+USER = "29518289-d0e3-447b-b7dd-ae1d8cd880a0"
+CODE = "5067d381-1dc9-4816-81dd-ae1dbfea2ad7"
+SOURCE = "ddbebe1b-306f-4271-acdd-ae1da7c06fcd"
+
+
+def qdpx(qde: str, files: dict[str, bytes] | None = None, qde_name: str = "project.qde") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(qde_name, qde.encode("utf-8"))
+        for name, data in (files or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def project(sources: str, ns: str = "urn:QDA-XML:project:1.0", codes: str | None = None, extra: str = "") -> str:
+    codes = codes if codes is not None else f'<Code guid="{CODE}" name="trust" isCodable="true" color="#FF0000"/>'
+    return (f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{ns}" name="t" {extra}>'
+            f'<Users><User guid="{USER}" name="Ann"/></Users><CodeBook><Codes>{codes}</Codes></CodeBook>'
+            f"<Sources>{sources}</Sources></Project>")
+
+
+def selection(start: int, end: int, guid: str = "11111111-2222-3333-4444-555555555555", code: str = CODE) -> str:
+    return (f'<PlainTextSelection guid="{guid}" startPosition="{start}" endPosition="{end}" creatingUser="{USER}">'
+            f'<Coding guid="{guid[:-4]}9999"><CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>')
+
+
+def texts(bundle) -> list[str]:
+    docs = {d.guid: d.text for d in bundle.documents}
+    return [docs[s.document][s.start:s.end] for s in bundle.segments]
+
+
+# ------------------------------------------------------------------------------------------- the NVivo sample
+def _expected_nvivo_selections() -> list[tuple[str, str]]:
+    """Independent oracle: slice the plain-text file the way NVivo counts (UTF-16 code units after the BOM, a CRLF
+    as two), then normalise line ends; one (code GUID, text) per selection."""
+    with zipfile.ZipFile(SAMPLE) as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+        expected = []
+        for guid, body in re.findall(r'<TextSource [^>]*guid="([^"]+)"[^>]*>(.*?)</TextSource>', qde, re.S):
+            raw = archive.read(f"Sources/{guid}.txt")
+            units = raw.decode("utf-8-sig").encode("utf-16-le")
+            for attrs, inner in re.findall(r"<PlainTextSelection ([^>]*)>(.*?)</PlainTextSelection>", body, re.S):
+                start = int(re.search(r'startPosition="(\d+)"', attrs).group(1))
+                end = int(re.search(r'endPosition="(\d+)"', attrs).group(1))
+                code = re.search(r'CodeRef targetGUID="([^"]+)"', inner).group(1).upper()
+                expected.append((code, units[2 * start:2 * end].decode("utf-16-le").replace("\r\n", "\n")))
+    return expected
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the NVivo sample is not available")
+def test_nvivo_sample_every_selection_gives_the_text_nvivo_shows() -> None:
+    bundle, report = read_qdpx(SAMPLE.read_bytes(), SAMPLE.name)
+    expected = _expected_nvivo_selections()
+    assert len(expected) == 330 and len(bundle.segments) == 330
+    assert sorted(zip((s.code for s in bundle.segments), texts(bundle))) == sorted(expected)
+    assert {u for u in {s.coder for s in bundle.segments}} <= {"Gergo", "floriansipos", "test_user"}
+    assert len(bundle.codes) == 152 and len(bundle.documents) == 2
+    assert any("\U0001F602" in d.text or any(ord(ch) > 0xFFFF for ch in d.text) for d in bundle.documents)
+    [reading] = report.positions  # only one source has selections
+    assert reading["convention"].startswith("UTF-16 code units, a CRLF as two, no BOM counted")
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the NVivo sample is not available")
+def test_nvivo_repeated_spans_per_code_and_merging_of_one_coders_overlaps() -> None:
+    bundle, report = read_qdpx(SAMPLE.read_bytes(), SAMPLE.name)
+    spans = [(s.document, s.start, s.end) for s in bundle.segments]
+    assert len(set(spans)) < len(spans)  # NVivo repeats a span once per code
+    before = len(bundle.segments)
+    tidy(bundle, report)
+    keys = [(s.document, s.code, s.coder) for s in bundle.segments]
+    for key in set(keys):
+        mine = sorted((s.start, s.end) for s in bundle.segments if (s.document, s.code, s.coder) == key)
+        assert all(e1 <= s2 for (_, e1), (s2, _) in zip(mine, mine[1:]))
+    merged = report.imported.get("overlapping selections merged", 0)
+    assert len(bundle.segments) == before - merged
+
+
+# ------------------------------------------------------------------------------------------- positions
+def test_position_conventions_are_detected_by_word_boundaries() -> None:
+    raw = "\ufeffIntro 😀 line\r\nSecond 😀😀 line with words\r\nThird line here"
+    text = SourceText(raw)
+    assert text.text == "Intro 😀 line\nSecond 😀😀 line with words\nThird line here"
+    words = ["line", "Second", "words", "Third", "here"]
+    targets = [(text.text.index(w), text.text.index(w) + len(w)) for w in words]
+
+    def units(index: int, crlf_two: bool, utf16: bool) -> int:
+        prefix = text.text[:index]
+        count = len(prefix.encode("utf-16-le")) // 2 if utf16 else len(prefix)
+        return count + (prefix.count("\n") if crlf_two else 0)
+
+    for crlf_two, utf16, name in ((True, True, "UTF-16 code units, a CRLF as two"),
+                                  (False, False, "code points, a CRLF as one"),
+                                  (True, False, "code points, a CRLF as two")):
+        spans = [(units(s, crlf_two, utf16), units(e, crlf_two, utf16)) for s, e in targets]
+        reading = choose(text, spans)
+        assert reading.convention.describe().startswith(name)
+        assert [text.text[a:b] for a, b in (map_span(text, reading.convention, s, e) for s, e in spans)] == words
+
+
+def test_boundaries() -> None:
+    assert is_boundary("ab cd", 0) and is_boundary("ab cd", 2) and not is_boundary("ab cd", 1)
+    assert is_boundary("ab cd", 5)
+
+
+# ------------------------------------------------------------------------------------------- variations
+@pytest.mark.parametrize("ns", ["urn:QDA-XML:project:1.0", "urn:QDA-XML:project:1:0", "urn:QDA-XML:project:0:4"])
+def test_namespace_versions(ns: str) -> None:
+    qde = project(f'<TextSource guid="{SOURCE}" name="s"><PlainTextContent>Hello world</PlainTextContent>'
+                  f"{selection(6, 11)}</TextSource>", ns=ns)
+    bundle, _ = read_qdpx(qdpx(qde), "x.qdpx")
+    assert texts(bundle) == ["world"]
+    assert bundle.codes[0].colour == "#FF0000" and bundle.segments[0].coder == "Ann"
+
+
+def test_guids_with_braces_in_any_case_and_sources_folder_in_either_case() -> None:
+    braced = "{" + CODE.upper() + "}"
+    sources = (f'<TextSource guid="{{{SOURCE.upper()}}}" name="a" plainTextPath="internal://{SOURCE}.txt">'
+               f"{selection(0, 5, code=braced)}</TextSource>"
+               f'<TextSource guid="{SOURCE[:-1]}0" name="b" plainTextPath="internal://b.txt">'
+               f"{selection(6, 11, guid='11111111-2222-3333-4444-555555555556', code=CODE.upper())}</TextSource>")
+    data = qdpx(project(sources), {f"Sources/{SOURCE}.txt": b"Hello world", "sources/b.txt": b"Other words"})
+    bundle, _ = read_qdpx(data, "x.qdpx")
+    assert texts(bundle) == ["Hello", "words"]
+    assert {s.code for s in bundle.segments} == {CODE.upper()}
+    assert bundle.documents[0].guid == SOURCE.upper()
+
+
+def test_atlas_ti_project_file_name() -> None:
+    qde = project(f'<TextSource guid="{SOURCE}" name="s"><PlainTextContent>Hello world</PlainTextContent>'
+                  "</TextSource>")
+    bundle, _ = read_qdpx(qdpx(qde, qde_name="My Study.qde"), "atlas.qdpx")
+    assert [d.text for d in bundle.documents] == ["Hello world"]
+
+
+def test_qualcoder_extra_attributes_are_ignored() -> None:
+    sources = (f'<TextSource guid="{SOURCE}" name="s" qualcoder:id="7" xmlns:qualcoder="urn:qualcoder" '
+               f'plainTextPath="internal://{SOURCE}.txt">{selection(0, 5)}</TextSource>')
+    bundle, report = read_qdpx(qdpx(project(sources, extra='origin="QualCoder 3.5"'),
+                                    {f"sources/{SOURCE}.txt": b"Hello world"}), "q.qdpx")
+    assert texts(bundle) == ["Hello"] and not report.not_imported
+
+
+def test_missing_plain_text_is_read_from_the_docx(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Hello world")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    sources = (f'<TextSource guid="{SOURCE}" name="s" plainTextPath="internal://{SOURCE}.txt" '
+               f'richTextPath="internal://{SOURCE}.docx">{selection(6, 11)}</TextSource>')
+    for files in ({f"sources/{SOURCE}.docx": buffer.getvalue()},
+                  {f"sources/{SOURCE}.docx": buffer.getvalue(), f"sources/{SOURCE}.txt": b""}):
+        bundle, report = read_qdpx(qdpx(project(sources), files), "d.qdpx")
+        assert texts(bundle) == ["world"]
+        assert any(".docx" in c for c in report.conversions)
+
+
+def test_codes_without_sources_give_the_codebook() -> None:
+    codes = (f'<Code guid="{CODE}" name="parent" isCodable="true"><Description>Def.\n\nWhen to use: often'
+             '</Description><Code guid="{AAAAAAAA-1111-2222-3333-444444444444}" name="child" isCodable="false"/>'
+             "</Code>")
+    qde = (f'<Project xmlns="urn:QDA-XML:project:1.0" name="t"><CodeBook><Codes>{codes}</Codes></CodeBook>'
+           "</Project>")
+    bundle, _ = read_qdpx(qdpx(qde), "c.qdpx")
+    assert [(c.name, c.parent) for c in bundle.codes] == [("parent", None), ("child", CODE.upper())]
+    assert bundle.codes[0].definition == "Def." and bundle.codes[0].when_to_use == "often"
+    assert not bundle.documents
+
+
+def test_media_sources_and_unknown_elements_are_reported() -> None:
+    sources = ('<PictureSource guid="22222222-2222-3333-4444-555555555555" name="p"><PictureSelection '
+               'guid="33333333-2222-3333-4444-555555555555" firstX="0" firstY="0" secondX="1" secondY="1"/>'
+               '</PictureSource><Gadget/>')
+    bundle, report = read_qdpx(qdpx(project(sources)), "m.qdpx")
+    whats = {entry["what"]: entry["count"] for entry in report.not_imported}
+    assert whats["pictures"] == 1 and whats["selections in pictures"] == 1 and whats["<Gadget> elements"] == 1
+
+
+def test_taguette_codebook_with_empty_sets() -> None:
+    qdc = ('<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Taguette">'
+           f'<Codes><Code guid="{CODE}" name="interesting" isCodable="true" color="#aabbcc">'
+           "<Description>Worth a look</Description></Code></Codes><Sets/></CodeBook>")
+    bundle, report = read_qdc(qdc.encode("utf-8"), "taguette.qdc")
+    assert [(c.name, c.colour, c.definition) for c in bundle.codes] == [("interesting", "#aabbcc", "Worth a look")]
+    assert not report.not_imported
+
+
+def test_not_a_qdpx() -> None:
+    with pytest.raises(WorkbenchError, match="not a QDPX"):
+        read_qdpx(b"plain text", "x.qdpx")
+    with pytest.raises(WorkbenchError, match="no project.qde"):
+        read_qdpx(qdpx("<x/>", qde_name="readme.txt"), "x.qdpx")
+    with pytest.raises(WorkbenchError, match="not valid XML"):
+        read_qdpx(qdpx("<Project"), "x.qdpx")

@@ -1,0 +1,137 @@
+"""QDPX and QDC in and out of a project: ``export``, ``codebook export``, ``import-project``, ``codebook import``."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from ..errors import WorkbenchError
+from ..models import ParsedDocument
+from ..store import Project, create_project
+from .model import Bundle, ExDocument, Report
+from .project_bundle import codebook_bundle, project_bundle
+from .qdpx_read import read_qdc, read_qdpx
+from .qdpx_write import codebook_xml, write_qdpx
+from .tidy import tidy, tidy_codes
+
+MAX_IMPORT_MB = 2048
+
+
+def parsed_document(doc: ExDocument) -> ParsedDocument:
+    """A bundle's document with its speaker turns, sentences, paragraphs and language, the text exactly kept
+    (offsets of the selections point into it)."""
+    from ..turns import header_end, header_fields, parse_turns
+    from ..units import detect_language, paragraphs, sentences
+
+    text = doc.text
+    turns = parse_turns(text)
+    language = detect_language(text)
+    metadata = dict(doc.metadata)
+    header = header_fields(text)
+    if header and "header" not in metadata:
+        metadata["header"] = header
+    return ParsedDocument(name=doc.name, text=text, source_name=f"{doc.name}.txt", turns=turns,
+                          sentences=sentences(text, turns, language, header_end(text)), paragraphs=paragraphs(text),
+                          language=language, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                          metadata=metadata)
+
+
+def store_bundle(project: Project, bundle: Bundle, report: Report, who: str) -> None:
+    """Store a tidied bundle in an empty project, in one transaction, audited."""
+    parsed = [(doc, parsed_document(doc)) for doc in bundle.documents]
+    with project.transaction():
+        project.add_bundle(codes=bundle.codes, documents=parsed, segments=bundle.segments, memos=bundle.memos,
+                           cases=bundle.cases, case_links=[], attributes=bundle.attributes, who=who,
+                           source=report.source)
+    report.imported.update({"documents": len(bundle.documents), "codes": len(bundle.codes),
+                            "segments": len(bundle.segments), "coders": len({s.coder for s in bundle.segments}),
+                            "memos": len(bundle.memos), "cases": len(bundle.cases)})
+
+
+def _read_input(path: str | Path, suffixes: tuple[str, ...]) -> tuple[Path, bytes]:
+    path = Path(path)
+    if not path.is_file():
+        raise WorkbenchError(f"no file at {path}")
+    if path.suffix.lower() not in suffixes:
+        raise WorkbenchError(f"{path.name}: expected a {' or '.join(suffixes)} file")
+    if path.stat().st_size > MAX_IMPORT_MB * 1024 * 1024:
+        raise WorkbenchError(f"{path.name} is larger than {MAX_IMPORT_MB} MB")
+    return path, path.read_bytes()
+
+
+def import_project(new_path: str | Path, qdpx: str | Path, who: str = "") -> Report:
+    """Create ``new_path`` from a QDPX file; on any failure no file is left behind."""
+    new_path = Path(new_path)
+    if new_path.exists():
+        raise WorkbenchError(f"{new_path} already exists; import-project creates a new project")
+    if not new_path.parent.exists():
+        raise WorkbenchError(f"folder {new_path.parent} does not exist")
+    path, data = _read_input(qdpx, (".qdpx", ".zip"))
+    bundle, report = read_qdpx(data, path.name)
+    tidy(bundle, report)
+    if not bundle.documents and not bundle.codes:
+        raise WorkbenchError(f"{path.name} holds no text sources and no codes to import")
+    partial = new_path.with_name(f".{new_path.name}.{os.getpid()}.importing")
+    project = create_project(partial)
+    try:
+        store_bundle(project, bundle, report, who)
+        project.close()
+        os.replace(partial, new_path)
+    except BaseException:
+        project.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+        raise
+    return report
+
+
+def export_qdpx(project: Project, path: str | Path) -> Report:
+    """Write the whole project as QDPX (atomically: a failed export leaves no partial file)."""
+    target = project.check_output(path)
+    bundle = project_bundle(project)
+    data = write_qdpx(bundle)
+    _write_atomic(target, data)
+    report = Report("export", target.name)
+    report.imported = {"documents": len(bundle.documents), "codes": len(bundle.codes),
+                       "segments": len(bundle.segments), "memos": len(bundle.memos) + sum(
+                           1 for s in bundle.segments if s.memo), "cases": len(bundle.cases),
+                       "coders": len(bundle.coders), "bytes": len(data)}
+    report.positions.append({"source": "all sources", "convention": "code points, start inclusive, end exclusive",
+                             "on_boundaries": 0, "ends": 0})
+    metadata = sum(1 for d in bundle.documents if d.metadata)
+    if metadata:
+        report.skip("document metadata (title-block fields, file properties)", "REFI-QDA has no place for them",
+                    metadata)
+    return report
+
+
+def export_qdc(project: Project, path: str | Path) -> None:
+    target = project.check_output(path)
+    _write_atomic(target, codebook_xml(codebook_bundle(project)).encode("utf-8"))
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.writing")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def import_qdc(project: Project, path: str | Path, who: str = "") -> Report:
+    """Add a QDC codebook's codes: codes are matched by GUID, then by path; new ones are added, existing ones are
+    kept as they are (differences listed as conflicts). All or nothing."""
+    from .merge import plan_codes
+
+    path, data = _read_input(path, (".qdc", ".xml"))
+    bundle, report = read_qdc(data, path.name)
+    tidy_codes(bundle, report)
+    with project.transaction():
+        codes = plan_codes(project, bundle, report)
+        project.add_bundle(codes=codes, documents=[], segments=[], memos=[], cases=[], case_links=[], attributes={},
+                           who=who, source=path.name)
+    report.imported["codes"] = len(codes)
+    report.imported["codes already in the project"] = len(bundle.codes) - len(codes)
+    return report

@@ -1,0 +1,47 @@
+"""A stored project as a :class:`Bundle` (for QDPX/QDC export and for merging another copy)."""
+
+from __future__ import annotations
+
+from ..store import Project
+from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, derived_guid, is_guid, normalise_guid
+
+
+def _guid(value: str, kind: str) -> str:
+    return normalise_guid(value) if is_guid(value) else derived_guid(kind, value)
+
+
+def codebook_bundle(project: Project) -> Bundle:
+    """Only the codebook."""
+    codes = project.codes()
+    guids = {c.id: _guid(c.guid, "code") for c in codes}
+    return Bundle(name=project.path.stem, codes=[
+        ExCode(guid=guids[c.id], name=c.name, parent=guids.get(c.parent_id) if c.parent_id else None,
+               colour=c.colour, definition=c.definition, when_to_use=c.when_to_use,
+               when_not_to_use=c.when_not_to_use, example=c.example, keywords=list(c.keywords))
+        for c in codes])
+
+
+def project_bundle(project: Project) -> Bundle:
+    """The whole project: codes, documents, segments, memos, cases and attributes, all by GUID."""
+    bundle = codebook_bundle(project)
+    code_guids = {c.id: g.guid for c, g in zip(project.codes(), bundle.codes)}
+    infos = project.documents()
+    texts = project.document_texts()
+    doc_guids = {d.id: _guid(d.guid, "document") for d in infos}
+    by_name = {d.name: doc_guids[d.id] for d in infos}
+    bundle.documents = [ExDocument(doc_guids[d.id], d.name, texts[d.id], dict(d.metadata), d.imported_at)
+                        for d in infos]
+    bundle.segments = [ExSegment(_guid(s.guid, "segment"), doc_guids[s.document_id], s.start, s.end,
+                                 code_guids[s.code_id], s.coder, s.memo, s.created) for s in project.segments()]
+    code_by_name: dict[str, str | None] = {}
+    for code in bundle.codes:
+        code_by_name[code.name] = None if code.name in code_by_name else code.guid
+    bundle.memos = [ExMemo(_guid(m.guid, "memo"), m.kind, by_name.get(m.document or "") if m.kind == "document"
+                           else code_by_name.get(m.code or "") if m.kind == "code" else None,
+                           m.author, m.title, m.text, m.created)
+                    for m in project.memos()]
+    bundle.cases = [ExCase(_guid(c.guid, "case"), c.name, dict(c.values), [by_name[n] for n in c.documents])
+                    for c in project.cases()]
+    bundle.attributes = project.attributes()
+    bundle.coders = [c["name"] for c in project.coders()]
+    return bundle

@@ -1,0 +1,399 @@
+"""Reading REFI-QDA projects (QDPX) and codebooks (QDC) as other tools really write them.
+
+Accepted variations: the project file ``project.qde`` or ``<name>.qde`` (ATLAS.ti); namespace versions ``1.0``,
+``1:0`` and ``0:4`` (and none); GUIDs with or without braces in any case; source folders ``sources/`` or
+``Sources/``; text in a plain-text file or inline; a missing or empty plain text read from the source's ``.docx``;
+extra attributes of other tools (QualCoder) ignored; empty ``<Sets/>`` (Taguette). Positions are read in the
+convention that fits the text best (see :mod:`positions`). Everything left out is counted in the report with why.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from collections import defaultdict
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..errors import WorkbenchError
+from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report, derived_guid, is_guid, \
+    normalise_guid
+from .positions import STANDARD, SourceText, choose, map_span
+from .qdpx_write import LABELS
+
+MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
+_KNOWN = {"Project", "Users", "User", "CodeBook", "Codes", "Code", "Description", "NoteRef", "Variables", "Variable",
+          "Cases", "Case", "CodeRef", "VariableValue", "VariableRef", "TextValue", "BooleanValue", "IntegerValue",
+          "FloatValue", "DateValue", "DateTimeValue", "SourceRef", "SelectionRef", "Sources", "TextSource",
+          "PlainTextContent", "PlainTextSelection", "Coding", "Notes", "Note", "Sets", "Set", "MemberCode",
+          "MemberSource", "MemberNote", "Links", "Link", "Graphs", "Graph", "Vertex", "Edge", "PictureSource",
+          "PDFSource", "AudioSource", "VideoSource", "PictureSelection", "PDFSelection", "AudioSelection",
+          "VideoSelection", "Transcript", "TranscriptSelection", "SyncPoint", "Representation", "TextDescription"}
+_MEDIA = {"PictureSource": "pictures", "PDFSource": "PDF sources", "AudioSource": "audio sources",
+          "VideoSource": "video sources"}
+_TYPES = {"Integer": "number", "Float": "number", "Date": "date", "DateTime": "date", "Boolean": "text",
+          "Text": "text"}
+
+
+def parse_xml(data: bytes, source: str) -> Any:
+    """Parse XML safely (no DTDs, no entities, no network) and drop namespaces: tags become local names."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag[0] == "{":
+            element.tag = element.tag.rsplit("}", 1)[1]
+    return root
+
+
+class _Reader:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.guids: dict[str, str] = {}
+        self.users: dict[str, str] = {}
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        self.variables: dict[str, tuple[str, str]] = {}
+        self.selections: dict[str, list[ExSegment]] = defaultdict(list)
+
+    def guid(self, value: str | None, kind: str) -> str:
+        """A GUID in our form; a malformed one is replaced by a derived GUID (reported)."""
+        value = (value or "").strip()
+        if is_guid(value):
+            return normalise_guid(value)
+        if value not in self.guids:
+            self.guids[value] = derived_guid(kind, value or str(len(self.guids)))
+            self.report.convert(f"malformed GUIDs replaced ({kind} {value!r})")
+        return self.guids[value]
+
+    def user(self, value: str | None) -> str:
+        if not value:
+            return ""
+        key = self.guid(value, "user")
+        return self.users.get(key, "")
+
+    def codes(self, parent_element: Any, parent: str | None, into: list[ExCode],
+              notes: dict[str, tuple[str, str | None]]) -> None:
+        for element in parent_element.findall("Code"):
+            guid = self.guid(element.get("guid"), "code")
+            description = element.findtext("Description") or ""
+            code = ExCode(guid=guid, name=element.get("name") or "", parent=parent,
+                          colour=element.get("color") or "", codable=element.get("isCodable", "true") != "false")
+            split_description(description, code)
+            into.append(code)
+            for ref in element.findall("NoteRef"):
+                notes.setdefault(self.guid(ref.get("targetGUID"), "note"), ("code", guid))
+            self.codes(element, guid, into, notes)
+
+
+def split_description(description: str, code: ExCode) -> None:
+    """Our labelled paragraphs back into fields; a description of another tool is the definition."""
+    labels = {f"{label}: ": key for key, label in LABELS}
+    definition: list[str] = []
+    current: str | None = None
+    fields: dict[str, list[str]] = defaultdict(list)
+    for paragraph in description.split("\n\n") if description else []:
+        hit = next((label for label in labels if paragraph.startswith(label)), None)
+        if paragraph.startswith("Keywords: "):
+            code.keywords = [k.strip() for k in paragraph[len("Keywords: "):].split(", ") if k.strip()]
+            current = None
+        elif hit:
+            current = labels[hit]
+            fields[current].append(paragraph[len(hit):])
+        elif current:
+            fields[current].append(paragraph)
+        else:
+            definition.append(paragraph)
+    code.definition = "\n\n".join(definition).strip()
+    for key, parts in fields.items():
+        setattr(code, key, "\n\n".join(parts).strip())
+
+
+def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    return {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > MAX_MEMBER:
+        raise WorkbenchError(f"{info.filename} in the archive is too large ({info.file_size:,} bytes)")
+    return archive.read(info)
+
+
+def decode_source(data: bytes) -> str:
+    """A source's plain text with its BOM kept as U+FEFF (positions may count it)."""
+    from ..importers.encoding import decode_text
+
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return "\ufeff" + data[len(bom):].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(data, "source")[0]
+
+
+def open_qdpx(data: bytes, source: str) -> tuple[Any, zipfile.ZipFile]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise WorkbenchError(f"{source} is not a QDPX file (not a zip archive)") from None
+    members = _members(archive)
+    qde = members.get("project.qde") or next(
+        (info for name, info in sorted(members.items()) if name.endswith(".qde") and "/" not in name), None)
+    if qde is None:
+        raise WorkbenchError(f"{source} holds no project.qde (nor any other .qde file)")
+    root = parse_xml(_read_member(archive, qde), f"{source}: {qde.filename}")
+    if root.tag != "Project":
+        raise WorkbenchError(f"{source}: {qde.filename} is not a REFI-QDA project (root element {root.tag!r})")
+    return root, archive
+
+
+def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
+    """A QDPX archive → a bundle and the report of what was read, left out and converted."""
+    root, archive = open_qdpx(data, source)
+    report = Report("import", source)
+    reader = _Reader(report)
+    reader.members = _members(archive)
+    bundle = Bundle(name=root.get("name") or "")
+    unknown = sorted({el.tag for el in root.iter() if isinstance(el.tag, str) and el.tag not in _KNOWN})
+    for tag in unknown:
+        report.skip(f"<{tag}> elements", "not part of REFI-QDA 1.5", sum(1 for _ in root.iter(tag)))
+    for user in root.findall("Users/User"):
+        reader.users[reader.guid(user.get("guid"), "user")] = (user.get("name") or user.get("id") or "").strip()
+    notes_target: dict[str, tuple[str, str | None]] = {}
+    codebook = root.find("CodeBook/Codes")
+    if codebook is not None:
+        reader.codes(codebook, None, bundle.codes, notes_target)
+    _read_cases(root, reader, bundle)
+    _read_sources(root, archive, reader, bundle, notes_target)
+    _read_notes(root, archive, reader, bundle, notes_target)
+    for tag, what in (("Sets/Set", "sets"), ("Links/Link", "links"), ("Graphs/Graph", "graphs")):
+        count = len(root.findall(tag))
+        if count:
+            report.skip(what, "the workbench has no such thing", count)
+    bundle.coders = sorted({s.coder for s in bundle.segments})
+    return bundle, report
+
+
+def _value(element: Any) -> str:
+    for child in element:
+        if child.tag.endswith("Value") and child.tag != "VariableValue":
+            return (child.text or "").strip()
+    return ""
+
+
+def _read_cases(root: Any, reader: _Reader, bundle: Bundle) -> None:
+    variables: dict[str, tuple[str, str]] = {}
+    for variable in root.findall("Variables/Variable"):
+        guid = reader.guid(variable.get("guid"), "variable")
+        name = (variable.get("name") or "").strip() or guid
+        variables[guid] = (name, _TYPES.get(variable.get("typeOfVariable") or "Text", "text"))
+        bundle.attributes[name] = variables[guid][1]
+    reader.variables = variables
+    for case in root.findall("Cases/Case"):
+        guid = reader.guid(case.get("guid"), "case")
+        values = {}
+        for value in case.findall("VariableValue"):
+            ref = reader.guid(value.find("VariableRef").get("targetGUID") if value.find("VariableRef") is not None
+                              else "", "variable")
+            if ref in variables:
+                values[variables[ref][0]] = _value(value)
+        members = [reader.guid(ref.get("targetGUID"), "source") for ref in case.findall("SourceRef")]
+        bundle.cases.append(ExCase(guid, (case.get("name") or "").strip() or guid, values, members))
+        selections = len(case.findall("SelectionRef")) + len(case.findall("CodeRef"))
+        if selections:
+            reader.report.skip("case members that are selections or codes", "cases group whole documents",
+                               selections)
+
+
+def _source_text(element: Any, archive: zipfile.ZipFile, reader: _Reader, name: str) -> str | None:
+    inline = element.find("PlainTextContent")
+    if inline is not None and inline.text:
+        return inline.text
+    members = reader.members
+    path = element.get("plainTextPath") or ""
+    if path:
+        info = _internal(path, members)
+        if info is None:
+            reader.report.convert(f"{name}: plain text {path} is not in the archive")
+        else:
+            raw = decode_source(_read_member(archive, info))
+            if raw.strip("\ufeff \r\n\t"):
+                return raw
+    rich = element.get("richTextPath") or ""
+    info = _internal(rich, members) if rich else None
+    if info is not None and info.filename.lower().endswith(".docx"):
+        from ..importers.formats import extract_docx
+
+        reader.report.convert(f"{name}: no plain text, so the text was read from its .docx")
+        return extract_docx(_read_member(archive, info), info.filename).text
+    return None
+
+
+def _internal(path: str, members: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
+    if "://" in path:
+        scheme, rest = path.split("://", 1)
+        if scheme.lower() != "internal":
+            return None
+    else:
+        rest = path
+    rest = rest.replace("\\", "/").lstrip("/").lower()
+    base = PurePosixPath(rest).name
+    for candidate in (rest, f"sources/{rest}", f"sources/{base}"):
+        if candidate in members:
+            return members[candidate]
+    return None
+
+
+def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: Bundle,
+                  notes_target: dict[str, tuple[str, str | None]]) -> None:
+    report = reader.report
+    variables = reader.variables
+    sources = root.find("Sources")
+    if sources is None:
+        return
+    codes = {c.guid for c in bundle.codes}
+    for element in sources:
+        if element.tag in _MEDIA:
+            selections = sum(1 for child in element if child.tag.endswith("Selection"))
+            report.skip(_MEDIA[element.tag], "the workbench codes text only")
+            if selections:
+                report.skip(f"selections in {_MEDIA[element.tag]}", "their source is not imported", selections)
+            continue
+        if element.tag != "TextSource":
+            continue
+        guid = reader.guid(element.get("guid"), "source")
+        name = (element.get("name") or "").strip() or guid
+        raw = _source_text(element, archive, reader, name)
+        selections = element.findall("PlainTextSelection")
+        if raw is None:
+            report.skip("text sources", "no text found (no plain text inline, in the archive or as .docx)")
+            if selections:
+                report.skip("selections", "their source has no text", len(selections))
+            continue
+        text = SourceText(raw)
+        if not text.text.strip():
+            report.skip("text sources", "the text is empty")
+            continue
+        bundle.documents.append(ExDocument(guid, name, text.text, created=element.get("creationDateTime") or ""))
+        for ref in element.findall("NoteRef"):
+            notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("document", guid))
+        values = {}
+        for value in element.findall("VariableValue"):
+            ref = value.find("VariableRef")
+            key = reader.guid(ref.get("targetGUID") if ref is not None else "", "variable")
+            if key in variables:
+                values[variables[key][0]] = _value(value)
+        if values:
+            bundle.cases.append(ExCase(derived_guid("source-case", guid), name, values, [guid]))
+            report.convert("variables given on sources kept as one case per source, named after it")
+        spans = [(_int(s.get("startPosition")), _int(s.get("endPosition"))) for s in selections]
+        reading = choose(text, spans) if spans else None
+        convention = reading.convention if reading else STANDARD
+        if reading:
+            report.positions.append({"source": name, "convention": text.describe(convention),
+                                     "on_boundaries": reading.score, "ends": reading.ends,
+                                     "alternatives": reading.alternatives})
+        for selection, (start, end) in zip(selections, spans):
+            span = map_span(text, convention, start, end)
+            codings = selection.findall("Coding")
+            if span is None:
+                report.skip("selections", "outside the text or empty")
+                continue
+            if not codings:
+                report.skip("selections without a coding", "a segment needs a code")
+                continue
+            sel_guid = reader.guid(selection.get("guid"), "selection")
+            memo_parts = [(selection.findtext("Description") or "").strip()]
+            for ref in selection.findall("NoteRef"):
+                note = reader.guid(ref.get("targetGUID"), "note")
+                notes_target.setdefault(note, ("segment", sel_guid))
+            for index, coding in enumerate(codings):
+                for ref in coding.findall("NoteRef"):
+                    notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("segment", sel_guid))
+                code_ref = coding.find("CodeRef")
+                code = reader.guid(code_ref.get("targetGUID") if code_ref is not None else "", "code")
+                if code not in codes:
+                    report.skip("codings", "their code is not in the codebook")
+                    continue
+                coder = (reader.user(coding.get("creatingUser")) or reader.user(selection.get("creatingUser"))
+                         or reader.user(element.get("creatingUser")))
+                if not coder:
+                    coder = "unknown coder"
+                    report.convert("codings without a known user given to 'unknown coder'")
+                seg_guid = sel_guid if index == 0 else reader.guid(coding.get("guid"), "coding")
+                segment = ExSegment(seg_guid, guid, span[0], span[1], code, coder,
+                                    "\n".join(p for p in memo_parts if p),
+                                    coding.get("creationDateTime") or selection.get("creationDateTime") or "")
+                bundle.segments.append(segment)
+                reader.selections[sel_guid].append(segment)
+        whole = element.findall("Coding")
+        for coding in whole:
+            code_ref = coding.find("CodeRef")
+            code = reader.guid(code_ref.get("targetGUID") if code_ref is not None else "", "code")
+            if code in codes:
+                bundle.segments.append(ExSegment(reader.guid(coding.get("guid"), "coding"), guid, 0,
+                                                 len(text.text), code,
+                                                 reader.user(coding.get("creatingUser")) or "unknown coder"))
+                report.convert("codings of a whole source imported as a segment over its whole text")
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int((value or "").strip())
+    except ValueError:
+        return -1
+
+
+def _read_notes(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: Bundle,
+                notes_target: dict[str, tuple[str, str | None]]) -> None:
+    for ref in root.findall("NoteRef"):
+        notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("project", None))
+    documents = {d.guid for d in bundle.documents}
+    segments_by_selection = reader.selections
+    for note in root.findall("Notes/Note"):
+        guid = reader.guid(note.get("guid"), "note")
+        body = _source_text(note, archive, reader, note.get("name") or "note")
+        body = (body or "").lstrip("\ufeff").replace("\r\n", "\n")
+        kind, target = notes_target.get(guid, ("project", None))
+        if kind == "segment":
+            hits = segments_by_selection.get(target or "", [])
+            for segment in hits:
+                segment.memo = "\n".join(p for p in (segment.memo, body.strip()) if p)
+            if not hits:
+                reader.report.skip("notes on selections", "their selection was not imported")
+            continue
+        if kind == "document" and target not in documents:
+            kind, target = "project", None
+        if not body.strip():
+            reader.report.skip("notes", "empty")
+            continue
+        bundle.memos.append(ExMemo(guid, kind, target, reader.user(note.get("creatingUser")),
+                                   (note.get("name") or "").strip(), body, note.get("creationDateTime") or ""))
+
+
+def read_qdc(data: bytes, source: str) -> tuple[Bundle, Report]:
+    """A QDC codebook (``CodeBook`` root; any namespace version) → a bundle with only codes."""
+    root = parse_xml(data, source)
+    report = Report("codebook import", source)
+    reader = _Reader(report)
+    if root.tag == "Project":
+        root = root.find("CodeBook")
+        if root is None:
+            raise WorkbenchError(f"{source} is a project without a codebook")
+    if root.tag != "CodeBook":
+        raise WorkbenchError(f"{source} is not a REFI-QDA codebook (root element {root.tag!r})")
+    bundle = Bundle()
+    codes = root.find("Codes")
+    if codes is not None:
+        reader.codes(codes, None, bundle.codes, {})
+    sets = root.findall("Sets/Set")
+    if sets:
+        report.skip("sets", "the workbench has no such thing", len(sets))
+    return bundle, report

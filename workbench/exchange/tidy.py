@@ -1,0 +1,141 @@
+"""Making a bundle fit the workbench's rules before it is stored, every change counted in the report.
+
+- Code names: no ``/`` (it separates paths; replaced by ``∕``), not empty, at most 200 characters, unique among
+  siblings (a second ``x`` becomes ``x (2)``); an unknown parent makes a code top-level.
+- Documents: a name, unique (``name (2)``); two sources with the same text become one document.
+- Segments: inside their document, with a known code; one coder's overlapping (or identical) selections of one
+  code in one document are merged into one segment, as the coding page does, and counted.
+- Cases: unique names; members that are imported documents. Memos on something not imported go to the project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from .model import Bundle, ExSegment, Report
+
+MAX_NAME = 200
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        taken.add(name)
+        return name
+    number = 2
+    while f"{name} ({number})" in taken:
+        number += 1
+    taken.add(f"{name} ({number})")
+    return f"{name} ({number})"
+
+
+def tidy_codes(bundle: Bundle, report: Report) -> None:
+    known = {c.guid for c in bundle.codes}
+    seen: set[str] = set()
+    siblings: dict[str | None, set[str]] = defaultdict(set)
+    codes = []
+    for code in bundle.codes:
+        if code.guid in seen:
+            report.skip("codes", "a second code with the same GUID")
+            continue
+        seen.add(code.guid)
+        if code.parent is not None and code.parent not in known:
+            code.parent = None
+            report.convert("codes whose parent is unknown put at the top level")
+        name = " ".join(code.name.split())
+        if "/" in name:
+            name = name.replace("/", "∕")
+            report.convert("'/' in code names replaced by '∕' (a slash separates parent and child in paths)")
+        if not name:
+            name = "unnamed code"
+            report.convert("codes without a name called 'unnamed code'")
+        if len(name) > MAX_NAME:
+            name = name[:MAX_NAME].rstrip()
+            report.convert(f"code names longer than {MAX_NAME} characters shortened")
+        unique = _unique(name, siblings[code.parent])
+        if unique != name:
+            report.convert("a code name repeated among siblings numbered, e.g. 'x (2)'")
+        code.name = unique
+        if not code.codable:
+            report.convert("codes marked not codable imported as ordinary codes")
+        codes.append(code)
+    bundle.codes = codes
+
+
+def tidy(bundle: Bundle, report: Report) -> None:
+    """Apply the rules above in place."""
+    tidy_codes(bundle, report)
+    names: set[str] = set()
+    by_hash: dict[str, str] = {}
+    same: dict[str, str] = {}
+    documents = []
+    guids: set[str] = set()
+    for doc in bundle.documents:
+        digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        if doc.guid in guids:
+            report.skip("text sources", "a second source with the same GUID")
+            continue
+        guids.add(doc.guid)
+        if digest in by_hash:
+            same[doc.guid] = by_hash[digest]
+            report.convert("sources with the same text imported as one document")
+            continue
+        by_hash[digest] = doc.guid
+        name = " ".join(doc.name.split()) or "source"
+        unique = _unique(name, names)
+        if unique != name:
+            report.convert("a document name repeated numbered, e.g. 'x (2)'")
+        doc.name = unique
+        documents.append(doc)
+    bundle.documents = documents
+    lengths = {d.guid: len(d.text) for d in documents}
+    codes = {c.guid for c in bundle.codes}
+    kept: list[ExSegment] = []
+    for segment in bundle.segments:
+        segment.document = same.get(segment.document, segment.document)
+        if segment.document not in lengths or segment.code not in codes:
+            report.skip("codings", "their source or code was not imported")
+            continue
+        if not 0 <= segment.start < segment.end <= lengths[segment.document]:
+            report.skip("codings", "outside the text")
+            continue
+        kept.append(segment)
+    bundle.segments = merge_overlaps(kept, report)
+    case_names: set[str] = set()
+    for case in bundle.cases:
+        case.name = _unique(" ".join(case.name.split()) or "case", case_names)
+        members = [same.get(g, g) for g in case.documents]
+        case.documents = list(dict.fromkeys(g for g in members if g in lengths))
+    for memo in bundle.memos:
+        if memo.kind == "document" and memo.target not in lengths or memo.kind == "code" and memo.target not in codes:
+            memo.kind, memo.target = "project", None
+            report.convert("memos on something not imported kept as project memos")
+
+
+def merge_overlaps(segments: list[ExSegment], report: Report | None = None) -> list[ExSegment]:
+    """One coder's overlapping segments of one code in one document → one segment (the first's GUID, the widest
+    span, memos joined); the count of merged selections goes to the report."""
+    groups: dict[tuple[str, str, str], list[ExSegment]] = defaultdict(list)
+    for segment in segments:
+        groups[(segment.document, segment.code, segment.coder)].append(segment)
+    absorbed = 0
+    result: list[ExSegment] = []
+    for group in groups.values():
+        group.sort(key=lambda s: (s.start, s.end))
+        keeper: ExSegment | None = None
+        for segment in group:
+            if keeper is not None and segment.start < keeper.end:
+                keeper.end = max(keeper.end, segment.end)
+                if segment.memo and segment.memo not in keeper.memo.split("\n"):
+                    keeper.memo = "\n".join(p for p in (keeper.memo, segment.memo) if p)
+                absorbed += 1
+            else:
+                keeper = segment
+                result.append(segment)
+    if absorbed and report is not None:
+        report.convert(f"{absorbed} overlapping selections of one code by one coder merged into the segment "
+                       "they overlap (as the coding page does)")
+        report.imported["overlapping selections merged"] = absorbed
+    order = {id(s): i for i, s in enumerate(segments)}
+    result.sort(key=lambda s: order[id(s)])
+    return result
