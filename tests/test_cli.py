@@ -276,11 +276,13 @@ def test_race_free_overlap_rule_and_folded_coder_names(cli, ready, tmp_path) -> 
     codings = tmp_path / "ws.csv"
     codings.write_text("document,start,end,code,coder\nemoji,0,5,distrust,Jan Smit\nemoji,3,8,distrust,Jan  Smit\n",
                        encoding="utf-8")
+    result = cli("code", "import", ready, codings)  # one coder (names folded): the overlap is merged, reported
+    assert result.returncode == 0 and "1 overlapping rows of one coder's code merged" in result.stdout
+    assert [(s["start"], s["end"], s["coder"]) for s in cli("segments", ready, "--json").json()] == [
+        (0, 8, "Jan Smit")]
     before = file_state(ready)
-    assert_error(cli("code", "import", ready, codings), "overlap")
+    assert_error(cli("code", "add", ready, "emoji", "2", "6", "distrust", "--coder", " Jan  Smit "), "overlap")
     assert file_state(ready) == before
-    assert cli("code", "add", ready, "emoji", "0", "5", "distrust", "--coder", " Jan  Smit ").returncode == 0
-    assert cli("segments", ready, "--json").json()[0]["coder"] == "Jan Smit"
     assert_error(cli("import", ready, tmp_path / "x.txt", "--name", "  "), "no file at")
     other = tmp_path / "other.txt"
     other.write_text("R: Iets anders.", encoding="utf-8")

@@ -38,6 +38,7 @@ class ParsedDocument:
     language: str = "nl"
     sha256: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+    guid: str = ""  # kept when a document comes from another tool or copy; new documents get a fresh one
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from itertools import accumulate
 from ..textnorm import normalise_text
 
 SAMPLE = 4000  # selections scored per source at most (evenly spread)
+MARGIN = 3  # selection ends on word boundaries by which another reading must beat the standard
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ def choose(source: SourceText, spans: Sequence[tuple[int, int]]) -> Reading:
             score += (a[1] and is_boundary(text, a[0])) + (b[1] and is_boundary(text, b[0]))
         scores[convention] = score
     best = max(conventions, key=lambda c: (scores[c], -conventions.index(c)))
+    if scores[best] - scores[STANDARD] < max(MARGIN, len(spans) // 10):
+        best = STANDARD  # another reading must clearly beat the standard, not by chance on a few selections
     return Reading(best, scores[best], 2 * len(spans), {source.describe(c): s for c, s in scores.items()})
 
 

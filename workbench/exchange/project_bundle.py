@@ -33,13 +33,13 @@ def project_bundle(project: Project) -> Bundle:
                         for d in infos]
     bundle.segments = [ExSegment(_guid(s.guid, "segment"), doc_guids[s.document_id], s.start, s.end,
                                  code_guids[s.code_id], s.coder, s.memo, s.created) for s in project.segments()]
-    code_by_name: dict[str, str | None] = {}
-    for code in bundle.codes:
-        code_by_name[code.name] = None if code.name in code_by_name else code.guid
-    bundle.memos = [ExMemo(_guid(m.guid, "memo"), m.kind, by_name.get(m.document or "") if m.kind == "document"
-                           else code_by_name.get(m.code or "") if m.kind == "code" else None,
-                           m.author, m.title, m.text, m.created)
-                    for m in project.memos()]
+    targets = project.memo_targets()
+    known = {g.upper(): g for g in [*doc_guids.values(), *code_guids.values()]}
+    bundle.memos = []
+    for m in project.memos():
+        kind, target = targets.get(m.guid, (m.kind, None))
+        target = known.get((target or "").upper()) or (_guid(target, kind) if target else None)
+        bundle.memos.append(ExMemo(_guid(m.guid, "memo"), m.kind, target, m.author, m.title, m.text, m.created))
     bundle.cases = [ExCase(_guid(c.guid, "case"), c.name, dict(c.values), [by_name[n] for n in c.documents])
                     for c in project.cases()]
     bundle.attributes = project.attributes()

@@ -20,7 +20,7 @@ from ..errors import WorkbenchError
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report, derived_guid, is_guid, \
     normalise_guid
 from .positions import STANDARD, SourceText, choose, map_span
-from .qdpx_write import LABELS
+from .qdpx_write import LABELS, ORIGIN_NAME
 
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
 _KNOWN = {"Project", "Users", "User", "CodeBook", "Codes", "Code", "Description", "NoteRef", "Variables", "Variable",
@@ -60,6 +60,7 @@ class _Reader:
         self.members: dict[str, zipfile.ZipInfo] = {}
         self.variables: dict[str, tuple[str, str]] = {}
         self.selections: dict[str, list[ExSegment]] = defaultdict(list)
+        self.ours = False  # written by the workbench: positions are code points, nothing to detect
 
     def guid(self, value: str | None, kind: str) -> str:
         """A GUID in our form; a malformed one is replaced by a derived GUID (reported)."""
@@ -160,6 +161,7 @@ def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
     report = Report("import", source)
     reader = _Reader(report)
     reader.members = _members(archive)
+    reader.ours = (root.get("origin") or "").startswith(ORIGIN_NAME)
     bundle = Bundle(name=root.get("name") or "")
     unknown = sorted({el.tag for el in root.iter() if isinstance(el.tag, str) and el.tag not in _KNOWN})
     for tag in unknown:
@@ -294,12 +296,15 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
             bundle.cases.append(ExCase(derived_guid("source-case", guid), name, values, [guid]))
             report.convert("variables given on sources kept as one case per source, named after it")
         spans = [(_int(s.get("startPosition")), _int(s.get("endPosition"))) for s in selections]
-        reading = choose(text, spans) if spans else None
+        reading = choose(text, spans) if spans and not reader.ours else None
         convention = reading.convention if reading else STANDARD
         if reading:
             report.positions.append({"source": name, "convention": text.describe(convention),
                                      "on_boundaries": reading.score, "ends": reading.ends,
                                      "alternatives": reading.alternatives})
+        elif spans:
+            report.positions.append({"source": name, "convention": "code points (written by the workbench)",
+                                     "on_boundaries": 0, "ends": 0})
         for selection, (start, end) in zip(selections, spans):
             span = map_span(text, convention, start, end)
             codings = selection.findall("Coding")
@@ -364,8 +369,8 @@ def _read_notes(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: Bu
         kind, target = notes_target.get(guid, ("project", None))
         if kind == "segment":
             hits = segments_by_selection.get(target or "", [])
-            for segment in hits:
-                segment.memo = "\n".join(p for p in (segment.memo, body.strip()) if p)
+            for segment in hits:  # kept exactly (a memo's white space is the coder's)
+                segment.memo = f"{segment.memo}\n{body}" if segment.memo else body
             if not hits:
                 reader.report.skip("notes on selections", "their selection was not imported")
             continue

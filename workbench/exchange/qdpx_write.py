@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from .. import __version__
 from .model import Bundle, ExCode, derived_guid
 
-ORIGIN = f"Case-Study Coding Workbench {__version__}"
+ORIGIN_NAME = "Case-Study Coding Workbench"
+ORIGIN = f"{ORIGIN_NAME} {__version__}"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 LABELS = (("when_to_use", "When to use"), ("when_not_to_use", "When not to use"), ("example", "Example"))

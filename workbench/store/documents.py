@@ -41,7 +41,7 @@ class DocumentsMixin(StoreBase):
                 cursor = self.conn.execute(
                     "INSERT INTO documents (guid, name, text, source_name, sha256, imported_at, language,"
                     " characters, words, metadata, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (new_guid(), doc.name, doc.text, doc.source_name, doc.sha256, now(), doc.language,
+                    (doc.guid or new_guid(), doc.name, doc.text, doc.source_name, doc.sha256, now(), doc.language,
                      len(doc.text), len(doc.text.split()), json.dumps(doc.metadata, ensure_ascii=False), position),
                 )
                 doc_id = int(cursor.lastrowid)

@@ -10,11 +10,13 @@ from .cases import CasesMixin
 from .coders import CodersMixin
 from .codes import CodesMixin
 from .documents import DocumentsMixin
+from .exchange import ExchangeMixin
 from .memos import MemosMixin
 from .segments import SegmentsMixin
 
 
-class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, CasesMixin, MemosMixin, AuditMixin):
+class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, CasesMixin, MemosMixin, ExchangeMixin,
+              AuditMixin):
     """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
 
     def check_output(self, path: str | Path) -> Path:

@@ -1,0 +1,178 @@
+"""Storing what an exchange brings in (a REFI-QDA import, another copy's work): rows with the GUIDs they came
+with, in bulk, in the caller's transaction, every row audited.
+
+The records are the exchange bundle's (``workbench.exchange.model``): they refer to documents, codes and cases by
+GUID, which may be rows already here or rows added in the same call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..errors import WorkbenchError
+from ..models import NewSegment, ParsedDocument
+from .base import StoreBase, new_guid, normalise_name, now
+
+if TYPE_CHECKING:
+    from ..exchange.model import ExCase, ExCode, ExDocument, ExMemo, ExSegment
+
+
+def audit_row(who: str, action: str, target: str, before: Any = None, after: Any = None,
+              at: str | None = None) -> tuple[Any, ...]:
+    """One audit-log row (for ``executemany``), the same shape as :meth:`StoreBase._audit` writes."""
+    return (at or now(), who or "", action, target,
+            None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+            None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True))
+
+
+def segment_import_entry(who: str, source: str, record: dict[str, Any], at: str) -> tuple[Any, ...]:
+    """Audit: a segment brought in from another tool or copy."""
+    return audit_row(who, "segment.import", record["guid"], None, {**record, "from": source}, at)
+
+
+def memo_import_entry(who: str, source: str, record: dict[str, Any], at: str) -> tuple[Any, ...]:
+    """Audit: a memo brought in."""
+    return audit_row(who, "memo.import", record["guid"], None, {**record, "from": source}, at)
+
+
+def case_import_entry(who: str, source: str, record: dict[str, Any], at: str) -> tuple[Any, ...]:
+    """Audit: a case (or new members of a case) brought in."""
+    return audit_row(who, "case.import", record["guid"], None, {**record, "from": source}, at)
+
+
+class ExchangeMixin(StoreBase):
+    """Bulk insertion of imported and merged rows, and the GUID view of memos that exports need."""
+
+    def memo_targets(self) -> dict[str, tuple[str, str | None]]:
+        """Memo GUID → (kind, GUID of its document or code, or None)."""
+        return {guid: (kind, target) for guid, kind, target in self.conn.execute(
+            "SELECT m.guid, m.kind, coalesce(d.guid, c.guid) FROM memos m LEFT JOIN documents d ON d.id = "
+            "m.document_id LEFT JOIN codes c ON c.id = m.code_id")}
+
+    def add_bundle(self, *, codes: Sequence[ExCode], documents: Sequence[tuple[ExDocument, ParsedDocument]],
+                   segments: Sequence[ExSegment], memos: Sequence[ExMemo], cases: Sequence[ExCase],
+                   case_links: Sequence[tuple[str, str]], attributes: dict[str, str], who: str,
+                   source: str) -> None:
+        """Add codes (parents first), documents, segments, memos, cases (and new members of existing cases) with
+        their GUIDs, all or nothing, with the store's checks inside this write transaction."""
+        with self.transaction():
+            code_ids = {g.upper(): i for i, g in self.conn.execute("SELECT id, guid FROM codes")}
+            for code in codes:
+                parent = code_ids.get(code.parent) if code.parent else None
+                if code.parent and parent is None:
+                    raise WorkbenchError(f"code {code.name!r} refers to an unknown parent")
+                code_ids[code.guid] = self.add_code(
+                    code.name, parent, colour=code.colour or None, who=who, definition=code.definition,
+                    when_to_use=code.when_to_use, when_not_to_use=code.when_not_to_use, example=code.example,
+                    keywords=code.keywords, guid=code.guid)
+            for doc, parsed in documents:
+                parsed.guid = doc.guid
+            if documents:
+                self.add_documents([parsed for _, parsed in documents], who=who)
+            doc_ids = {g.upper(): i for i, g in self.conn.execute("SELECT id, guid FROM documents")}
+            self._add_imported_segments(segments, doc_ids, code_ids, who, source)
+            self._add_imported_memos(memos, doc_ids, code_ids, who, source)
+            self._add_imported_cases(cases, case_links, attributes, doc_ids, who, source)
+            self._audit(who, "project.import", source, None,
+                        {"codes": len(codes), "documents": len(documents), "segments": len(segments),
+                         "memos": len(memos), "cases": len(cases), "case_members": len(case_links)})
+
+    def _add_imported_segments(self, segments: Sequence[ExSegment], doc_ids: dict[str, int],
+                               code_ids: dict[str, int], who: str, source: str) -> None:
+        if not segments:
+            return
+        new = []
+        for seg in segments:
+            if seg.document not in doc_ids or seg.code not in code_ids:
+                raise WorkbenchError(f"a segment refers to an unknown {'document' if seg.code in code_ids else 'code'}")
+            new.append(NewSegment(doc_ids[seg.document], seg.start, seg.end, code_ids[seg.code], seg.coder,
+                                  seg.memo))
+        self._check_new_segments(new)
+        coder_ids = {name: self.coder_id(name) for name in {normalise_name(s.coder) for s in segments}}
+        taken = {g for g, in self.conn.execute("SELECT guid FROM segments")} if self._one(
+            "SELECT 1 FROM segments LIMIT 1") else set()
+        stamp = now()
+        rows, audits = [], []
+        doc_names = dict(self.conn.execute("SELECT id, name FROM documents"))
+        code_names = {i: (g, n) for i, g, n in self.conn.execute("SELECT id, guid, name FROM codes")}
+        for seg, row in zip(segments, new):
+            guid = seg.guid if seg.guid not in taken else new_guid()
+            taken.add(guid)
+            created = seg.created or stamp
+            coder = normalise_name(seg.coder)
+            rows.append((guid, row.document_id, row.start, row.end, row.code_id, coder_ids[coder], seg.memo or "",
+                         created, stamp))
+            code_guid, code_name = code_names[row.code_id]
+            audits.append(segment_import_entry(who or coder, source, {
+                "guid": guid, "document": doc_names[row.document_id], "start": row.start, "end": row.end,
+                "code_guid": code_guid, "code": code_name, "coder": coder, "memo": seg.memo or "",
+                "created": created}, stamp))
+        self.conn.executemany(
+            "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.conn.executemany(
+            "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)", audits)
+
+    def _add_imported_memos(self, memos: Sequence[ExMemo], doc_ids: dict[str, int], code_ids: dict[str, int],
+                            who: str, source: str) -> None:
+        stamp = now()
+        taken = {g for g, in self.conn.execute("SELECT guid FROM memos")}
+        for memo in memos:
+            if memo.kind not in ("project", "document", "code"):
+                raise WorkbenchError(f"a memo is on the project, a document or a code, not {memo.kind!r}")
+            document_id = doc_ids.get(memo.target or "") if memo.kind == "document" else None
+            code_id = code_ids.get(memo.target or "") if memo.kind == "code" else None
+            if memo.kind != "project" and document_id is None and code_id is None:
+                raise WorkbenchError(f"a {memo.kind} memo refers to an unknown {memo.kind}")
+            guid = memo.guid if memo.guid not in taken else new_guid()
+            taken.add(guid)
+            created = memo.created or stamp
+            self.conn.execute(
+                "INSERT INTO memos (guid, kind, document_id, code_id, author, title, text, created, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guid, memo.kind, document_id, code_id, memo.author, memo.title, memo.text, created, created))
+            self.conn.execute(
+                "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                memo_import_entry(who or memo.author, source, {"guid": guid, "kind": memo.kind,
+                                                                "on": memo.target, "title": memo.title,
+                                                                "text": memo.text}, stamp))
+
+    def _add_imported_cases(self, cases: Sequence[ExCase], links: Sequence[tuple[str, str]],
+                            attributes: dict[str, str], doc_ids: dict[str, int], who: str, source: str) -> None:
+        stamp = now()
+        attribute_ids = {name: i for i, name in self.conn.execute("SELECT id, name FROM attributes")}
+        for name, kind in attributes.items():
+            if name not in attribute_ids:
+                attribute_ids[name] = int(self.conn.execute(
+                    "INSERT INTO attributes (name, type) VALUES (?, ?)", (name, kind)).lastrowid)
+        taken = {g for g, in self.conn.execute("SELECT guid FROM cases")}
+        for case in cases:
+            if self._one("SELECT 1 FROM cases WHERE name = ?", (case.name,)):
+                raise WorkbenchError(f"a case named {case.name!r} already exists")
+            guid = case.guid if case.guid not in taken else new_guid()
+            taken.add(guid)
+            case_id = int(self.conn.execute("INSERT INTO cases (guid, name) VALUES (?, ?)",
+                                            (guid, case.name)).lastrowid)
+            for attribute, value in case.values.items():
+                if attribute not in attribute_ids:
+                    attribute_ids[attribute] = int(self.conn.execute(
+                        "INSERT INTO attributes (name, type) VALUES (?, 'text')", (attribute,)).lastrowid)
+                self.conn.execute("INSERT INTO case_values (case_id, attribute_id, value) VALUES (?, ?, ?)",
+                                  (case_id, attribute_ids[attribute], value))
+            members = [doc_ids[g] for g in case.documents if g in doc_ids]
+            self.conn.executemany("INSERT OR IGNORE INTO document_cases (document_id, case_id) VALUES (?, ?)",
+                                  [(d, case_id) for d in members])
+            self.conn.execute(
+                "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                case_import_entry(who, source, {"guid": guid, "name": case.name, "values": case.values,
+                                                "documents": len(members)}, stamp))
+        case_ids = {g.upper(): i for i, g in self.conn.execute("SELECT id, guid FROM cases")}
+        for case_guid, doc_guid in links:
+            if case_guid.upper() in case_ids and doc_guid in doc_ids:
+                self.conn.execute("INSERT OR IGNORE INTO document_cases (document_id, case_id) VALUES (?, ?)",
+                                  (doc_ids[doc_guid], case_ids[case_guid.upper()]))
+                self.conn.execute(
+                    "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                    case_import_entry(who, source, {"guid": case_guid, "document": doc_guid}, stamp))
