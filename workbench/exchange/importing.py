@@ -21,10 +21,12 @@ MAX_IMPORT_MB = 2048
 def parsed_document(doc: ExDocument) -> ParsedDocument:
     """A bundle's document with its speaker turns, sentences, paragraphs and language, the text exactly kept
     (offsets of the selections point into it)."""
+    from ..importers.formats import check_characters
     from ..turns import header_end, header_fields, parse_turns
     from ..units import detect_language, paragraphs, sentences
 
     text = doc.text
+    check_characters(len(text), doc.name)
     turns = parse_turns(text)
     language = detect_language(text)
     metadata = dict(doc.metadata)
