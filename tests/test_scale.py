@@ -66,3 +66,158 @@ def test_frequencies_equal_brute_force(tmp_path_factory, bodies, raw) -> None:
         assert found == expected
         totals = {(f.code_id, f.coder) for f in frequencies(project, by_coder=False)}
         assert totals == {(c, None) for c in codes}
+
+
+# --------------------------------------------------------------------------------------------- query plans
+def _exercise_store(project) -> None:
+    """Run what the pages and commands run (reads, analyses, writes), on a small project."""
+    from workbench.analysis.cooccurrence import cooccurrence, meetings
+    from workbench.analysis.frequencies import attribute_matrix
+    from workbench.retrieval import retrieve
+
+    doc = project.document_id("t")
+    project.documents()
+    project.document(doc)
+    project.document_text(doc)
+    project.turns(doc)
+    project.unit_at("sentence", doc, 5)
+    project.coders()
+    codes = project.codes()
+    x = project.resolve_code("X").id
+    project.segments(document_ids=[doc])
+    project.segments(document_ids=[doc], coders=["marloes"], code_ids=[x])
+    project.segments(coders=["daan"])
+    project.segments(code_ids=[x])
+    project.count_segments(code_ids=[x], coders=["marloes"])
+    project.segments_page(0, 10, code_ids=[x])
+    list(project.iter_segments(document_ids=[doc]))
+    project.segment_counts_by_code()
+    retrieve(project, code_ids=[x], where={"role": ["resident"]}, include_children=True)
+    result = cooccurrence(project)
+    meetings(project, result, x, project.resolve_code("Y").id)
+    cooccurrence(project, "sentence")
+    cooccurrence(project, "turn", scope=None)
+    frequencies(project)
+    attribute_matrix(project, "role")
+    project.cases()
+    project.attribute_values("role")
+    project.memos()
+    seg = project.segments(document_ids=[doc])[0]
+    project.update_segment(seg.id, who="t", memo="m")
+    record = project.remove_segment(seg.id, who="t")
+    project.restore_segment(record, who="t")
+    project.add_segment(doc, 0, 3, codes[-1].id, "anna")
+    project.merge_codes(project.resolve_code("W").id, project.resolve_code("Z").id, who="t")
+    project.delete_code(project.resolve_code("S").id, who="t", delete_segments=True)
+    project.audit_log(limit=5)
+    project.stats()
+
+
+def test_store_queries_use_indexes(tmp_path) -> None:
+    """Every statement the store runs while pages and commands work: no automatic index, and no full scan of a
+    large table (segments, turns, units, links) where the statement filters."""
+    import re
+
+    from tests.test_analysis import CASES, OTHER, TEXT, add_codings, add_study_codes, CODINGS
+
+    with create_project(tmp_path / "plan.wbproj") as project:
+        import_sources(project, [("t.txt", TEXT.encode()), ("u.txt", OTHER.encode())], cases=("cases.csv", CASES),
+                       language="nl")
+        add_study_codes(project)
+        add_codings(project, CODINGS)
+        statements: list[str] = []
+        project.conn.set_trace_callback(statements.append)
+        _exercise_store(project)
+        project.conn.set_trace_callback(None)
+        large = r"(segments|turns|units|document_cases|case_values|memos|audit_log)"
+        keyed = r"\b(document_id|code_id|coder_id|case_id|attribute_id|parent_id|guid|id)\s*(=|IN\b|IS\b)"
+        problems = []
+        for sql in dict.fromkeys(statements):
+            if not re.match(r"\s*(SELECT|UPDATE|DELETE|INSERT)", sql, re.I):
+                continue
+            plan = [row[3] for row in project.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            bad = [p for p in plan if "AUTOMATIC" in p]
+            where = re.split(r"\bWHERE\b", sql, maxsplit=1, flags=re.I)
+            if len(where) > 1 and re.search(keyed, where[1], re.I):  # a lookup by key: the large tables are searched, never scanned
+                names = {n.lower() for pair in re.findall(rf"\b{large}(?:\s+(?:AS\s+)?(\w+))?", sql, re.I)
+                         for n in pair if n}
+                bad += [p for p in plan if (m := re.match(r"SCAN (\w+)", p)) and m.group(1).lower() in names]
+            if bad:
+                problems.append((sql[:200], bad))
+        assert not problems, "\n".join(f"{sql}\n    {plan}" for sql, plan in problems)
+
+
+# --------------------------------------------------------------------------------------------- streamed output
+def _study(tmp_path):
+    from tests.test_analysis import CASES, CODINGS, OTHER, TEXT, add_codings, add_study_codes
+
+    project = create_project(tmp_path / "s.wbproj")
+    import_sources(project, [("t.txt", TEXT.encode()), ("u.txt", OTHER.encode())], cases=("cases.csv", CASES),
+                   language="nl")
+    add_study_codes(project)
+    add_codings(project, CODINGS)
+    doc = project.document_id("t")
+    project.add_segment(doc, 0, 4, project.resolve_code("S").id, "zoë", memo='"quoted" <b>\n=SUM(1) \x07 😀')
+    return project
+
+
+def test_segments_json_streams_the_same_array(tmp_path, cli) -> None:
+    """``segments --json`` prints exactly what ``json.dumps(list, indent=2)`` of the in-memory rows prints."""
+    import json
+
+    from workbench.exchange.segments_table import segment_rows
+
+    with _study(tmp_path) as project:
+        segments = project.segments(with_text=True)
+        extra = {row["id"]: row for row in segment_rows(project, segments)}
+        expected = [{**s.as_dict(), "code_path": extra[s.id]["code"], "speaker": extra[s.id]["speaker"],
+                     "case": extra[s.id]["case"]} for s in segments]
+        daan = [e for e in expected if e["coder"] == "daan"]
+        path = project.path
+    result = cli("segments", path, "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    filtered = cli("segments", path, "--json", "--coder", "daan")
+    assert filtered.stdout == json.dumps(daan, ensure_ascii=False, indent=2) + "\n"
+    none = cli("segments", path, "--json", "--coder", "nobody")
+    assert none.returncode == 0 and none.stdout == "[]\n"
+
+
+def test_print_json_array_matches_json_dumps(capsysbinary) -> None:
+    import json
+
+    from workbench.output import print_json_array
+
+    items = [{"a": 1, "b": None, "c": True, "d": 1.5, "e": "x\n\"ü😀\x00"}, {}, {"nested": {"k": [1, 2]}}, [1, "two"],
+             "plain", 3, {"f": False, "g": -0.0, "h": 10**20}]
+    for case in (items, [], items[:1]):
+        print_json_array(iter(case))
+        assert capsysbinary.readouterr().out.decode("utf-8") == json.dumps(case, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_export_streams_csv_and_xlsx_with_the_same_rows(tmp_path) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from workbench.exchange.segments_table import COLUMNS, export_segments, rows_to_csv, segment_rows
+
+    with _study(tmp_path) as project:
+        expected = segment_rows(project)
+        assert export_segments(project, tmp_path / "all.csv") == len(expected)
+        assert (tmp_path / "all.csv").read_text(encoding="utf-8") == rows_to_csv(expected)
+        seen: list[int] = []
+        assert export_segments(project, tmp_path / "all.xlsx", progress=seen.append) == len(expected)
+        assert seen[-1] == len(expected)
+    sheet = load_workbook(tmp_path / "all.xlsx").active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == list(COLUMNS) and sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert len(values) == len(expected) + 1
+    reread = list(csv.DictReader(io.StringIO((tmp_path / "all.csv").read_text(encoding="utf-8"))))
+    for row, want in zip(values[1:], reread):
+        got = {column: ("" if value is None else str(value)) for column, value in zip(COLUMNS, row)}
+        assert got == {**want, "memo": want["memo"].replace("\x07", "")}  # XLSX cannot hold control characters
+    memo = next(c for c in sheet["H"] if c.value and c.value.startswith('"quoted"'))
+    assert memo.data_type == "s" and memo.value == '"quoted" <b>\n=SUM(1)  😀'
+    assert not list(tmp_path.glob(".*.partial"))

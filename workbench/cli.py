@@ -21,7 +21,7 @@ from .analysis.cli import register_analysis
 from .errors import WorkbenchError
 from .exchange.cli import register_exchange
 from .importers import DEFAULT_MAX_MB
-from .output import out, print_json, table
+from .output import out, print_json, print_json_array, table
 
 Handler = Callable[[argparse.Namespace], int | None]
 
@@ -259,16 +259,15 @@ def cmd_segments(args: argparse.Namespace) -> None:
     with _open(args) as project:
         doc_ids = [project.document_id(d) for d in args.document] if args.document else None
         code_ids = [project.resolve_code(c).id for c in args.code] if args.code else None
+        if args.json:
+            from .exchange.segments_table import iter_segment_rows
+
+            rows = iter_segment_rows(project, doc_ids, code_ids, args.coder or None, segments=True)
+            print_json_array({**r["segment"], "code_path": r["code"], "speaker": r["speaker"],
+                              "case": r["case"]} for r in rows)
+            return
         segments = project.segments(document_ids=doc_ids, code_ids=code_ids, coders=args.coder or None,
                                     with_text=True)
-        if args.json:
-            from .exchange.segments_table import segment_rows
-
-            extra = {row["id"]: row for row in segment_rows(project, segments)}
-    if args.json:
-        print_json([{**s.as_dict(), "code_path": extra[s.id]["code"], "speaker": extra[s.id]["speaker"],
-                      "case": extra[s.id]["case"]} for s in segments])
-        return
     rows = []
     for s in segments:
         text = " ".join(s.text.split())

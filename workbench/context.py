@@ -14,6 +14,8 @@ class TurnIndex:
     def __init__(self, turns: Sequence[Turn]) -> None:
         self.turns = list(turns)
         self.starts = [t.start for t in self.turns]
+        self._ends = [t.end for t in self.turns]
+        self._speakers = [t.speaker for t in self.turns]
 
     def overlapping(self, start: int, end: int) -> list[Turn]:
         """Turns that share at least one character with ``[start, end)`` (for empty spans: that contain it)."""
@@ -27,8 +29,20 @@ class TurnIndex:
         return found
 
     def speakers(self, start: int, end: int) -> list[str]:
-        """Distinct speakers of the turns overlapping the span, in order."""
-        return list(dict.fromkeys(t.speaker for t in self.overlapping(start, end) if t.speaker))
+        """Distinct speakers of the turns overlapping the span, in order (the hot path of exports: no objects)."""
+        starts, ends, speakers = self.starts, self._ends, self._speakers
+        index = bisect_right(starts, start) - 1
+        if index < 0:
+            index = 0
+        stop = end if end > start else start + 1
+        found: list[str] = []
+        count = len(starts)
+        while index < count and starts[index] < stop:
+            speaker = speakers[index]
+            if speaker and ends[index] > start and speaker not in found:
+                found.append(speaker)
+            index += 1
+        return found
 
     def turn_at(self, offset: int) -> Turn | None:
         """The turn containing ``offset``, if any."""

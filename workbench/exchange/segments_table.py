@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..context import TurnIndex
 from ..errors import WorkbenchError
 from ..models import Segment
 from ..store import Project
+from .xlsx import write_xlsx
 
 COLUMNS = ("document", "case", "speaker", "start", "end", "code", "coder", "memo", "text")
 
@@ -47,6 +49,62 @@ def segment_rows(project: Project, segments: Sequence[Segment] | None = None) ->
     return rows
 
 
+def iter_segment_rows(project: Project, document_ids: Sequence[int] | None = None,
+                      code_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
+                      segments: bool = False) -> Iterator[dict[str, Any]]:
+    """The rows of :func:`segment_rows` for every matching segment, streamed in document order: one document's
+    text and turns are held at a time, never the whole table. With ``segments`` each row also carries the fields
+    of ``Segment.as_dict()`` under ``"segment"``."""
+    code_paths = {c.id: c.path for c in project.codes()}
+    case_names = {doc: "; ".join(names) for doc, names in project.document_case_names(document_ids).items()}
+    for doc_id, text, turns, rows in project.iter_segment_rows(document_ids, code_ids, coders):
+        speakers = TurnIndex(turns).speakers
+        case = case_names.get(doc_id, "")
+        for seg_id, guid, document, _, start, end, code, code_id, coder, memo, created, updated in rows:
+            piece = text[start:end]
+            row = {"id": seg_id, "document": document, "case": case, "speaker": "; ".join(speakers(start, end)),
+                   "start": start, "end": end, "code": code_paths.get(code_id, code), "coder": coder, "memo": memo,
+                   "text": piece}
+            if segments:
+                row["segment"] = {"id": seg_id, "guid": guid, "document": document, "start": start, "end": end,
+                                  "code": code, "coder": coder, "memo": memo, "created": created,
+                                  "updated": updated, "text": piece}
+            yield row
+
+
+def write_csv(rows: Iterable[dict[str, Any]], target: TextIO, columns: Sequence[str] = COLUMNS,
+              progress: Callable[[int], None] | None = None) -> int:
+    """Write rows as CSV (a header row first) as they come, a batch at a time; returns the number of rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    batch: list[Any] = []
+    pick = itemgetter(*columns)
+    single = len(columns) == 1
+    for row in rows:
+        try:
+            values = pick(row)
+        except KeyError:
+            values = tuple(row.get(c, "") for c in columns)
+        batch.append((values,) if single else values)
+        if len(batch) == 5000:
+            writer.writerows(batch)
+            target.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+            count += len(batch)
+            batch.clear()
+            if progress:
+                progress(count)
+    writer.writerows(batch)
+    target.write(buffer.getvalue())
+    count += len(batch)
+    if progress:
+        progress(count)
+    return count
+
+
 def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
     """CSV text (UTF-8, a header row) of the given columns."""
     buffer = io.StringIO()
@@ -57,46 +115,33 @@ def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS
 
 
 def rows_to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS, sheet: str = "segments") -> bytes:
-    """An XLSX workbook with one sheet of the given columns (a frozen, bold header row)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=False)
-    worksheet = book.active
-    worksheet.title = sheet[:31]
-    worksheet.append(list(columns))
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        worksheet.append([_excel_safe(row.get(column, "")) for column in columns])
-        for cell in worksheet[worksheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
-    worksheet.freeze_panes = "A2"
+    """An XLSX workbook with one sheet of the given columns (a frozen, bold header row; text stays text)."""
     buffer = io.BytesIO()
-    book.save(buffer)
+    write_xlsx(rows, buffer, columns, sheet=sheet)
     return buffer.getvalue()
 
 
-def _excel_safe(value: Any) -> Any:
-    """Strings without the control characters XLSX cannot hold."""
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def export_segments(project: Project, path: str | Path, segments: Sequence[Segment] | None = None) -> int:
-    """Write the segment table to ``.csv`` or ``.xlsx``; returns the number of rows."""
+def export_segments(project: Project, path: str | Path, segments: Sequence[Segment] | None = None,
+                    progress: Callable[[int], None] | None = None) -> int:
+    """Write the segment table to ``.csv`` or ``.xlsx`` (all segments streamed, or the given ones); returns the
+    number of rows. The file appears only when complete (written beside it, then renamed)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise WorkbenchError(f"{path.name}: export to a .csv or .xlsx file")
     project.check_output(path)
-    rows = segment_rows(project, segments)
-    if suffix == ".csv":
-        path.write_text(rows_to_csv(rows), encoding="utf-8")
-    else:
-        path.write_bytes(rows_to_xlsx(rows))
-    return len(rows)
+    rows: Iterable[dict[str, Any]] = iter_segment_rows(project) if segments is None else segment_rows(project,
+                                                                                                       segments)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        if suffix == ".csv":
+            with partial.open("w", encoding="utf-8", newline="") as target:
+                count = write_csv(rows, target, progress=progress)
+        else:
+            with partial.open("wb") as target:
+                count = write_xlsx(rows, target, progress=progress)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count

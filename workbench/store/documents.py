@@ -60,25 +60,32 @@ class DocumentsMixin(StoreBase):
                              "characters": len(doc.text)})
         return ids
 
-    def documents(self) -> list[DocumentInfo]:
-        """All documents in import order, with counts of turns, speakers, cases and segments."""
+    def documents(self, document_id: int | None = None) -> list[DocumentInfo]:
+        """All documents in import order (or only ``document_id``), with counts of turns, speakers, cases and
+        segments."""
+        one = "" if document_id is None else " AND document_id = ?"
+        only = () if document_id is None else (document_id,)
         speakers: dict[int, list[str]] = defaultdict(list)
         for doc_id, speaker in self.conn.execute(
-            "SELECT document_id, speaker FROM turns WHERE speaker IS NOT NULL GROUP BY document_id, speaker "
-            "ORDER BY document_id, min(start)"
+            f"SELECT document_id, speaker FROM turns WHERE speaker IS NOT NULL{one} GROUP BY document_id, speaker "
+            "ORDER BY document_id, min(start)", only
         ):
             speakers[doc_id].append(speaker)
-        turn_counts = dict(self.conn.execute("SELECT document_id, count(*) FROM turns GROUP BY document_id"))
-        segment_counts = dict(self.conn.execute("SELECT document_id, count(*) FROM segments GROUP BY document_id"))
+        where = "" if document_id is None else " WHERE document_id = ?"
+        turn_counts = dict(self.conn.execute(f"SELECT document_id, count(*) FROM turns{where} GROUP BY document_id",
+                                             only))
+        segment_counts = dict(self.conn.execute(
+            f"SELECT document_id, count(*) FROM segments{where} GROUP BY document_id", only))
         cases: dict[int, list[str]] = defaultdict(list)
         for doc_id, case in self.conn.execute(
-            "SELECT dc.document_id, c.name FROM document_cases dc JOIN cases c ON c.id = dc.case_id ORDER BY c.name"
+            "SELECT dc.document_id, c.name FROM document_cases dc JOIN cases c ON c.id = dc.case_id"
+            + ("" if document_id is None else " WHERE dc.document_id = ?") + " ORDER BY c.name", only
         ):
             cases[doc_id].append(case)
         result = []
         for row in self.conn.execute(
             "SELECT id, guid, name, source_name, sha256, imported_at, language, characters, words, metadata "
-            "FROM documents ORDER BY position, id"
+            "FROM documents" + ("" if document_id is None else " WHERE id = ?") + " ORDER BY position, id", only
         ):
             doc_id = row[0]
             result.append(DocumentInfo(
@@ -92,9 +99,8 @@ class DocumentsMixin(StoreBase):
     def document(self, ref: str | int) -> DocumentInfo:
         """One document by id or by name (exact, else case-insensitive when unambiguous)."""
         doc_id = ref if isinstance(ref, int) else self.document_id(ref)
-        for info in self.documents():
-            if info.id == doc_id:
-                return info
+        for info in self.documents(doc_id):
+            return info
         raise WorkbenchError(f"no document with id {doc_id}")
 
     def document_id(self, name: str) -> int:

@@ -13,10 +13,11 @@ from .documents import DocumentsMixin
 from .exchange import ExchangeMixin
 from .memos import MemosMixin
 from .segments import SegmentsMixin
+from .streams import StreamsMixin
 
 
-class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, CasesMixin, MemosMixin, ExchangeMixin,
-              AuditMixin):
+class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, StreamsMixin, CasesMixin, MemosMixin,
+              ExchangeMixin, AuditMixin):
     """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
 
     def check_output(self, path: str | Path) -> Path:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x5742_4E43  # "WBNC": marks a file as a workbench project
 
 
@@ -86,5 +86,19 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = {1: _migration_1}
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Indexes for large projects: every foreign key that a page filters or joins on, and one covering index that
+    the analyses read all segments from in document order without touching the table."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_segments_coder_id ON segments (coder_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_segments_analysis ON segments "
+               "(document_id, start, end, code_id, coder_id)")
+    db.execute("DROP INDEX IF EXISTS idx_segments_document_id_start")  # a prefix of the covering index
+    db.execute("CREATE INDEX IF NOT EXISTS idx_codes_parent_id ON codes (parent_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_document_cases_case_id ON document_cases (case_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_case_values_attribute_id ON case_values (attribute_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_memos_document_id ON memos (document_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_memos_code_id ON memos (code_id)")
+
+
+MIGRATIONS = {1: _migration_1, 2: _migration_2}
 
