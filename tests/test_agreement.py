@@ -154,6 +154,8 @@ def test_disagreement_passages(study) -> None:
         ("t", 0, 5, ("ann",), ("bob",))]
     assert found[0].text == T[0:5]
     assert found[0].link == "/code?document=t&start=0"
+    ids = {(seg.start, seg.end, seg.coder): seg.id for seg in study.segments()}
+    assert set(found[0].segment_ids) == {ids[(0, 10, "ann")]}       # bob's X starts at 5: not in 0–5
     assert disagreements(study, ["ann", "bob"], "character", "Y") == []
     by_sentence = disagreements(study, ["ann", "bob"], "sentence", "X")
     assert by_sentence == []                                  # both coded X in t's first sentence

@@ -25,6 +25,7 @@ class Disagreement:
     coded_by: tuple[str, ...]
     not_coded_by: tuple[str, ...]
     speaker: str = ""
+    segment_ids: tuple[int, ...] = ()  # the stored segments of the code that overlap the passage
 
     @property
     def link(self) -> str:
@@ -34,7 +35,7 @@ class Disagreement:
     def as_dict(self) -> dict[str, Any]:
         return {"document": self.document, "start": self.start, "end": self.end, "speaker": self.speaker,
                 "coded_by": list(self.coded_by), "not_coded_by": list(self.not_coded_by), "text": self.text,
-                "link": self.link}
+                "link": self.link, "segment_ids": list(self.segment_ids)}
 
 
 def disagreements(project: Project, coders: Sequence[str], unit: str, code: str,
@@ -63,5 +64,6 @@ def disagreements(project: Project, coders: Sequence[str], unit: str, code: str,
             text=texts[doc_id][local_start:local_end],
             coded_by=tuple(c for c, yes, here in zip(inputs.coders, coded, present) if here and yes),
             not_coded_by=tuple(c for c, yes, here in zip(inputs.coders, coded, present) if here and not yes),
-            speaker="; ".join(turns[doc_id].speakers(local_start, local_end))))
+            speaker="; ".join(turns[doc_id].speakers(local_start, local_end)),
+            segment_ids=tuple(int(i) for i in sub.ids[(sub.start < end) & (sub.end > start)])))
     return found
