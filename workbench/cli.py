@@ -18,6 +18,8 @@ from typing import Any, NoReturn
 from . import __version__
 from .agreement.cli import register_agreement
 from .analysis.cli import register_analysis
+from .review.cli import register_review, review_argv
+from .training.cli import register_training
 from .errors import WorkbenchError
 from .exchange.cli import register_exchange
 from .importers import DEFAULT_MAX_MB
@@ -527,13 +529,15 @@ def build_parser() -> argparse.ArgumentParser:
     register_analysis(command, project_arg)
     register_agreement(command, project_arg)
     register_exchange(command, project_arg)
+    register_review(command, group, project_arg, codebook_commands)
+    register_training(command, group, project_arg)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbench`` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(review_argv(sys.argv[1:] if argv is None else argv))
     try:
         result = args.handler(args)
     except WorkbenchError as exc:

@@ -9,9 +9,16 @@ from .codebook import import_codebook_file
 from .errors import WorkbenchError
 from .exchange.codings import read_codings
 from .ingest import import_paths
-from .store import create_project
+from .store import Project, create_project
 
 DEMO_FILES = ("interviews", "codebook/geuzenveld.yaml")
+# The demo's training exercise: the shortest interview, marloes's coding as the reference, one student.
+DEMO_EXERCISE = "Oefening: de vrijwilliger"
+DEMO_EXERCISE_DOCUMENT = "vrijwilliger-kees"
+DEMO_REFERENCE = "marloes"
+DEMO_STUDENT = "student"
+DEMO_INSTRUCTIONS = ("Code the interview with Kees with the codes you think apply (a few passages are enough to "
+                     "try it), then submit: you will see how your coding compares with marloes's.")
 
 
 def find_demo_source(source: str | Path | None = None) -> Path:
@@ -47,6 +54,7 @@ def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, 
                 project.add_segments(new)
             except WorkbenchError as exc:
                 raise WorkbenchError(f"{codings.name}: {exc}") from None
+        add_demo_exercise(project)
         stats = project.stats()
         project.close()
         os.replace(partial, path)
@@ -56,3 +64,11 @@ def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, 
             Path(str(partial) + suffix).unlink(missing_ok=True)
         raise
     return stats
+
+
+def add_demo_exercise(project: Project) -> None:
+    """The demo's exercise for the student ``student`` (see the README's training section)."""
+    from .training.exercises import create_exercise
+
+    create_exercise(project, DEMO_EXERCISE, DEMO_REFERENCE, [DEMO_EXERCISE_DOCUMENT], [DEMO_STUDENT], who="demo",
+                    instructions=DEMO_INSTRUCTIONS)

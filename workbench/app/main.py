@@ -26,6 +26,8 @@ PAGES = [
     st.Page(str(HERE / "retrieve.py"), title="Retrieve", icon="🔎", url_path="retrieve"),
     st.Page(str(HERE / "cooccurrence.py"), title="Co-occurrence", icon="🕸️", url_path="cooccurrence"),
     st.Page(str(HERE / "agreement.py"), title="Agreement", icon="🤝", url_path="agreement"),
+    st.Page(str(HERE / "review.py"), title="Review", icon="⚖️", url_path="review"),
+    st.Page(str(HERE / "training.py"), title="Training", icon="🎓", url_path="training"),
 ]
 
 project = state.project()

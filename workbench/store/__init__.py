@@ -4,7 +4,8 @@ Conventions: text is stored once per document, NFC-normalised with ``\\n`` line 
 ``str`` index (code point), half-open ``[start, end)``. Every multi-row change runs in one transaction, and every
 change is written to the audit log in that same transaction, so a refused or failed change leaves the file exactly
 as it was. One module per concern: ``base`` (connection, transactions), ``schema`` (migrations), ``files`` (create,
-open), ``documents``, ``coders``, ``codes``, ``segments``, ``streams`` (segments streamed, counted and paged), ``cases``, ``memos``, ``audit``; ``project`` composes them.
+open), ``documents``, ``coders``, ``codes``, ``segments``, ``streams`` (segments streamed, counted and paged), ``cases``,
+``memos``, ``audit``, ``review`` (review decisions), ``comments``, ``exercises``; ``project`` composes them.
 """
 
 from ..models import CaseInfo, CaseRow, Memo

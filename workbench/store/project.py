@@ -9,15 +9,18 @@ from .audit import AuditMixin
 from .cases import CasesMixin
 from .coders import CodersMixin
 from .codes import CodesMixin
+from .comments import CommentsMixin
 from .documents import DocumentsMixin
 from .exchange import ExchangeMixin
+from .exercises import ExercisesMixin
 from .memos import MemosMixin
+from .review import ReviewMixin
 from .segments import SegmentsMixin
 from .streams import StreamsMixin
 
 
 class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, StreamsMixin, CasesMixin, MemosMixin,
-              ExchangeMixin, AuditMixin):
+              ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin):
     """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
 
     def check_output(self, path: str | Path) -> Path:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x5742_4E43  # "WBNC": marks a file as a workbench project
 
 
@@ -100,5 +100,38 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_memos_code_id ON memos (code_id)")
 
 
-MIGRATIONS = {1: _migration_1, 2: _migration_2}
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Review decisions, comments and training exercises (issue #12 §2–3)."""
+    db["review_decisions"].create(
+        {"id": int, "guid": str, "item_key": str, "coder_a": str, "coder_b": str, "consensus": str,
+         "document_guid": str, "code_guid": str, "decision": str, "start": int, "end": int, "segments": str,
+         "who": str, "at": str},
+        pk="id", not_null={"guid", "item_key", "coder_a", "coder_b", "consensus", "decision", "at"},
+    )
+    db["review_decisions"].create_index(["coder_a", "coder_b", "consensus", "item_key"], unique=True)
+    db["comments"].create(
+        {"id": int, "guid": str, "target_kind": str, "target_guid": str, "thread_guid": str, "reply_to": str,
+         "author": str, "text": str, "created": str},
+        pk="id", not_null={"guid", "target_kind", "target_guid", "thread_guid", "author", "text", "created"},
+    )
+    db["comments"].create_index(["guid"], unique=True)
+    db["comments"].create_index(["target_guid"])
+    db["exercises"].create(
+        {"id": int, "guid": str, "name": str, "reference": str, "instructions": str, "created_by": str,
+         "created": str},
+        pk="id", not_null={"guid", "name", "reference", "created"},
+    )
+    db["exercises"].create_index(["name"], unique=True)
+    db["exercises"].create_index(["guid"], unique=True)
+    db["exercise_documents"].create(
+        {"exercise_id": int, "document_id": int}, pk=("exercise_id", "document_id"),
+        foreign_keys=[("exercise_id", "exercises", "id"), ("document_id", "documents", "id")],
+    )
+    db["exercise_students"].create(
+        {"exercise_id": int, "student": str, "submitted": str}, pk=("exercise_id", "student"),
+        foreign_keys=[("exercise_id", "exercises", "id")],
+    )
+
+
+MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3}
 

@@ -10,6 +10,7 @@ import html
 import streamlit as st
 
 from workbench.app import state
+from workbench.app.comments import comment_threads
 from workbench.app.highlighter import highlighter, highlighter_data
 from workbench.app.widgets import escaped, html_block, md, swatch
 from workbench.coding import (
@@ -344,6 +345,8 @@ with right:
                     b2.button("Span = selection", key=f"span_{seg.id}", on_click=span_to_selection,
                               args=(seg.id,), disabled=not pending, width="stretch")
                     st.caption("Span = selection widens or narrows this coding to the text you have selected.")
+                comment_threads(project, "segment", seg.guid, f"seg_c_{seg.id}", label="Comments on this coding")
+                comment_threads(project, "code", code.guid, f"code_c_{seg.id}", label=md(f"Comments on {code.path}"))
 
     if not pending and not cursor:
         st.info("Select any passage in the transcript with the mouse to code it. Click a highlight to see its "

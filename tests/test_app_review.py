@@ -1,0 +1,225 @@
+"""The Review and Training pages driven headlessly with Streamlit's AppTest, on small projects built with the core;
+what the pages did is checked in the project file through a separate connection."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from workbench.ingest import import_sources
+from workbench.privileges import Privileges
+from workbench.review.consensus import load_review
+from workbench.store import create_project, open_project
+from workbench.training.exercises import create_exercise, submit
+
+from .conftest import CODEBOOK, TRANSCRIPT, close_app_projects
+from .test_review import NIEMAND, OTHER, SANNE, SINDS, VERTROUW, add
+
+MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    """anna and bob differ on three passages of ria (as in tests/test_review.py); marloes is the reference of an
+    exercise on ria for student stan, who has coded SINDS."""
+    from workbench.codebook import import_codebook
+
+    path = tmp_path / "study.wbproj"
+    with create_project(path) as project:
+        import_sources(project, [("ria.txt", TRANSCRIPT.encode("utf-8")), ("jan.txt", OTHER.encode("utf-8"))])
+        import_codebook(project, CODEBOOK)
+        add(project, SINDS, "link work", "anna")
+        add(project, SINDS, "link work", "bob", widen=1)
+        add(project, VERTROUW, "distrust", "anna")
+        add(project, "Ik vertrouw die gemeente", "distrust", "bob")
+        add(project, NIEMAND, "distrust", "anna")
+        add(project, SANNE, "link work/best persons", "bob")
+        add(project, SINDS, "link work", "marloes")
+        add(project, SANNE, "link work/best persons", "marloes")
+        create_exercise(project, "First steps", "marloes", ["ria"], ["stan"], who="sue")
+        add(project, SINDS, "link work", "stan")
+    return path
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    started: list[AppTest] = []
+
+    def start(path: Path, page: str, coder: str = "sue", **state) -> AppTest:
+        monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
+        monkeypatch.setattr(sys, "argv", [str(MAIN), "--coder", coder])
+        at = AppTest.from_file(str(MAIN), default_timeout=30)
+        started.append(at)
+        at.run()
+        at.switch_page(f"views/{page}.py")
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield start
+    close_app_projects(started)
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.success, *at.error])
+
+
+def test_review_page_shows_the_first_passage_with_both_sides_and_the_guidance(app, study):
+    at = app(study, "review", rev_a="anna", rev_b="bob")
+    assert "0 of 3 decided" in at.get("progress")[0].proto.text
+    shown = texts(at)
+    assert "Passage 1 of 3" in shown and NIEMAND in shown
+    assert "bob did not code this passage with this code." in shown
+    assert "When not to use" in shown
+
+
+def test_deciding_on_the_review_page_writes_the_consensus_and_moves_on(app, study):
+    at = app(study, "review", rev_a="anna", rev_b="bob")
+    ok(at.button(key="rev_accept-a").click().run())
+    assert "1 of 3 decided" in at.get("progress")[0].proto.text
+    assert "Passage 2 of 3" in texts(at)
+    with open_project(study) as project:
+        assert [s.text for s in project.segments(coders=["consensus"], with_text=True)] == [NIEMAND]
+        assert next(e for e in project.audit_log() if e.action == "review.decide").who == "sue"
+    ok(at.button(key="rev_accept-b").click().run())
+    ok(at.toggle(key="rev_undecided").set_value(True).run())
+    assert "Passage 1 of 1" in texts(at) and SANNE in texts(at)
+
+
+def test_an_edited_span_on_the_review_page(app, study):
+    at = app(study, "review", rev_a="anna", rev_b="bob", rev_index=1)
+    with open_project(study) as project:
+        text = project.document_text(project.document_id("ria"))
+    start = text.index("die gemeente")
+    at.number_input(key="rev_edit_start").set_value(start)
+    at.number_input(key="rev_edit_end").set_value(start + len("die gemeente"))
+    ok(at.button(key="rev_edit").click().run())
+    with open_project(study) as project:
+        assert [s.text for s in project.segments(coders=["consensus"], with_text=True)] == ["die gemeente"]
+        review = load_review(project, "anna,bob")
+        assert review.decision(review.items[1]).decision == "edit"
+    at.number_input(key="rev_edit_start").set_value(0)
+    at.number_input(key="rev_edit_end").set_value(3)
+    ok(at.button(key="rev_edit").click().run())
+    assert any("does not overlap the passage" in e.value for e in at.error)
+
+
+def test_a_comment_on_a_reviewed_segment_is_answerable(app, study):
+    at = app(study, "review", rev_a="anna", rev_b="bob")
+    with open_project(study) as project:
+        guid = project.segments(coders=["anna"], code_ids=[project.resolve_code("distrust").id])[0].guid
+        seg_id = next(s.id for s in project.segments() if s.guid == guid)
+    key = f"rev_c_{seg_id}_new"
+    at.text_area(key=key).set_value("Is this distrust?")
+    ok(at.button(key=f"{key}_go").click().run())
+    with open_project(study) as project:
+        first = project.comments("segment", [guid])
+    assert [c.text for c in first] == ["Is this distrust?"] and first[0].author == "sue"
+    reply = f"rev_c_{seg_id}_reply_{first[0].thread}"
+    at.text_input(key=reply).set_value("Yes: of institutions.")
+    ok(at.button(key=f"{reply}_go").click().run())
+    with open_project(study) as project:
+        assert [c.reply_to for c in project.comments("segment", [guid])] == [None, first[0].guid]
+
+
+def as_user(monkeypatch: pytest.MonkeyPatch, name: str, role: str) -> None:
+    """Act as an account with a role (the pages and the core ask the same privileges function)."""
+    import workbench.review.access as access
+    import workbench.review.consensus as consensus
+    import workbench.training.exercises as exercises
+
+    def privileges(project, who):
+        return who if isinstance(who, Privileges) else Privileges(name=name, role=role)
+
+    for module in (access, consensus, exercises):
+        monkeypatch.setattr(module, "privileges_of", privileges)
+
+
+def test_the_review_page_refuses_those_who_may_not_review(app, study, monkeypatch):
+    as_user(monkeypatch, "cody", "coder")
+    at = app(study, "review")
+    assert any("may not review codings" in e.value for e in at.error)
+    assert not at.get("progress")
+
+
+def test_training_page_for_the_supervisor_shows_the_class_table(app, study):
+    at = app(study, "training")
+    frames = at.dataframe
+    table = frames[0].value
+    assert list(table["student"]) == ["stan"] and list(table["submitted"]) == ["no"]
+    assert table.loc[0, "link work"] == "1/1" and table.loc[0, "link work/best persons"] == "0/1"
+
+
+def test_creating_an_exercise_on_the_training_page(app, study):
+    at = app(study, "training")
+    at.text_input(key="tr_new_name").set_value("Second")
+    at.selectbox(key="tr_new_reference").set_value("marloes")
+    with open_project(study) as project:
+        ria = project.document_id("ria")
+    at.multiselect(key="tr_new_documents").set_value([ria])
+    at.text_input(key="tr_new_students").set_value("stan, stella")
+    ok(at.button(key="tr_create").click().run())
+    assert not at.error, [e.value for e in at.error]
+    with open_project(study) as project:
+        second = project.exercise("Second")
+    assert second.students == {"stan": None, "stella": None} and second.document_ids == (ria,)
+
+
+def test_a_student_sees_no_reference_before_submitting_then_the_feedback(app, study, monkeypatch):
+    as_user(monkeypatch, "stan", "student")
+    at = app(study, "training", coder="stan")
+    shown = texts(at)
+    assert "hidden until you submit" in shown and "marloes" not in shown
+    assert not at.dataframe and SANNE not in shown
+    assert at.button(key="tr_submit").disabled
+    at.checkbox(key="tr_sure").check().run()
+    ok(at.button(key="tr_submit").click().run())
+    with open_project(study) as project:
+        assert project.exercise("First steps").students["stan"] is not None
+    shown = texts(at)
+    assert "Codes you missed" in [s.value for s in at.subheader]
+    assert "A named person who makes it work." in shown and SANNE in shown
+
+
+def test_a_student_without_exercises_is_told_so(app, study, monkeypatch):
+    as_user(monkeypatch, "sam", "student")
+    at = app(study, "training", coder="sam")
+    assert any("no exercises" in i.value for i in at.info)
+
+
+def test_comment_threads_on_the_code_page_under_a_coding(app, study):
+    with open_project(study) as project:
+        seg = project.segments(coders=["bob"], code_ids=[project.resolve_code("best persons").id])[0]
+        code_guid = project.resolve_code("best persons").guid
+        project.add_comment("code", code_guid, "Named persons only <b>please</b>", "sue")
+    at = app(study, "code", coder="anna", current_document="ria",
+             cursor={"offset": seg.start + 1, "segment": seg.id})
+    at.text_area(key=f"seg_c_{seg.id}_new").set_value("Is Sanne a best person?")
+    ok(at.button(key=f"seg_c_{seg.id}_new_go").click().run())
+    with open_project(study) as project:
+        (comment,) = project.comments("segment", [seg.guid])
+    assert comment.author == "anna" and comment.text == "Is Sanne a best person?"
+    shown = [m.value for m in at.markdown]
+    assert any("Is Sanne a best person?" in m for m in shown)
+    assert any("Named persons only &lt;b&gt;please&lt;/b&gt;" in m for m in shown)   # shown as text
+    reply = f"code_c_{seg.id}_reply_{project_thread(study, code_guid)}"
+    at.text_input(key=reply).set_value("Yes.")
+    ok(at.button(key=f"{reply}_go").click().run())
+    with open_project(study) as project:
+        assert [c.text for c in project.comments("code", [code_guid])] == ["Named persons only <b>please</b>", "Yes."]
+
+
+def project_thread(path, guid):
+    with open_project(path) as project:
+        return project.comments("code", [guid])[0].thread
