@@ -1,11 +1,52 @@
-"""The audit log: who changed what, when, with the record before and after."""
+"""The audit log: who changed what, when, with the record before and after.
+
+The catalogue: one constructor per action gives the entry's action name, target (a GUID or key) and records, so
+every write of that action is logged alike. The store's parts write them with ``self._audit(who, *entry)`` in the
+transaction of the change.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any, NamedTuple
 
 from ..models import AuditEntry
 from .base import StoreBase
+
+
+class Entry(NamedTuple):
+    """An audit entry before it is written: action, target, record before, record after."""
+
+    action: str
+    target: str
+    before: Any = None
+    after: Any = None
+
+
+def review_decide(item: str, before: dict[str, Any] | None, after: dict[str, Any]) -> Entry:
+    """A review decision on queue item ``item`` (replacing ``before``, if any); its consensus segments are
+    logged as ``segment.add`` / ``segment.delete`` beside it."""
+    return Entry("review.decide", item, before, after)
+
+
+def comment_add(comment: dict[str, Any]) -> Entry:
+    """A comment on a segment or a code, or an answer in a thread."""
+    return Entry("comment.add", comment["guid"], None, comment)
+
+
+def exercise_add(exercise: dict[str, Any]) -> Entry:
+    """A new training exercise: documents, reference coder, students."""
+    return Entry("exercise.add", exercise["guid"], None, exercise)
+
+
+def exercise_students(before: dict[str, Any], after: dict[str, Any]) -> Entry:
+    """Students added to an exercise."""
+    return Entry("exercise.students", after["guid"], before, after)
+
+
+def exercise_submit(guid: str, exercise: str, student: str, submitted: str) -> Entry:
+    """A student handed an exercise in."""
+    return Entry("exercise.submit", guid, None, {"exercise": exercise, "student": student, "submitted": submitted})
 
 
 class AuditMixin(StoreBase):

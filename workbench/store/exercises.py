@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WorkbenchError
+from . import audit
 from .base import StoreBase, new_guid, normalise_name, now, suggest
 
 
@@ -67,7 +68,7 @@ class ExercisesMixin(StoreBase):
             self.conn.executemany("INSERT INTO exercise_students (exercise_id, student) VALUES (?, ?)",
                                   [(exercise_id, s) for s in names])
             exercise = self.exercise(exercise_id)
-            self._audit(who, "exercise.add", exercise.guid, None, exercise.as_json())
+            self._audit(who, *audit.exercise_add(exercise.as_json()))
         return exercise
 
     def add_exercise_students(self, exercise_id: int, students: Sequence[str], who: str) -> Exercise:
@@ -83,7 +84,7 @@ class ExercisesMixin(StoreBase):
                 self.conn.execute("INSERT OR IGNORE INTO exercise_students (exercise_id, student) VALUES (?, ?)",
                                   (exercise_id, student))
             after = self.exercise(exercise_id)
-            self._audit(who, "exercise.students", after.guid, before.as_json(), after.as_json())
+            self._audit(who, *audit.exercise_students(before.as_json(), after.as_json()))
         return after
 
     def submit_exercise(self, exercise_id: int, student: str) -> Exercise:
@@ -99,8 +100,7 @@ class ExercisesMixin(StoreBase):
             stamp = now()
             self.conn.execute("UPDATE exercise_students SET submitted = ? WHERE exercise_id = ? AND student = ?",
                               (stamp, exercise_id, student))
-            self._audit(student, "exercise.submit", exercise.guid, None, {"student": student, "submitted": stamp,
-                                                                          "exercise": exercise.name})
+            self._audit(student, *audit.exercise_submit(exercise.guid, exercise.name, student, stamp))
         return self.exercise(exercise_id)
 
     def exercise(self, ref: int | str) -> Exercise:
