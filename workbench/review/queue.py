@@ -84,6 +84,20 @@ class Side:
                 "memo": self.memo, "matched": self.matched}
 
 
+def side_by_side(a: Sequence[Segment], b: Sequence[Segment], overlap: int = DEFAULT_OVERLAP,
+                 agreements: bool = False) -> list[tuple[tuple[Side, ...], tuple[Side, ...], int, int]]:
+    """Two coders' segments of one code in one document, grouped into :func:`passages`: per passage each side's
+    segments (with whether each is matched) and the passage's start and end."""
+    result = []
+    for ia, ib, ma, mb in passages([(s.start, s.end) for s in a], [(s.start, s.end) for s in b], overlap,
+                                   agreements):
+        sides = tuple(tuple(Side(s.id, s.guid, s.start, s.end, s.text, s.memo, m) for s, m in zip(segs, flags))
+                      for segs, flags in (([a[i] for i in ia], ma), ([b[i] for i in ib], mb)))
+        spans = [(x.start, x.end) for x in sides[0] + sides[1]]
+        result.append((sides[0], sides[1], min(s for s, _ in spans), max(e for _, e in spans)))
+    return result
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """A passage where coders A and B differ on one code, with everything a reviewer needs beside it."""
@@ -174,8 +188,8 @@ class Queue:
                              "(it may have changed since: list the queue again)")
 
 
-def item_key(document_guid: str, code_guid: str, coders: tuple[str, str], a: Sequence[Segment],
-             b: Sequence[Segment]) -> str:
+def item_key(document_guid: str, code_guid: str, coders: tuple[str, str], a: Sequence[Side],
+             b: Sequence[Side]) -> str:
     parts = [document_guid, code_guid, coders[0], coders[1], "A"]
     parts += [f"{s.guid}:{s.start}:{s.end}" for s in a] + ["B"] + [f"{s.guid}:{s.start}:{s.end}" for s in b]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
@@ -224,17 +238,11 @@ def build_queue(project: Any, coders: str | Sequence[str], codes: Sequence[str] 
             continue
         sa, sb = grouped[(doc_id, code_id)][pair[0]], grouped[(doc_id, code_id)][pair[1]]
         code = all_codes[code_id]
-        for ia, ib, ma, mb in passages([(s.start, s.end) for s in sa], [(s.start, s.end) for s in sb], overlap):
-            a = [sa[i] for i in ia]
-            b = [sb[i] for i in ib]
-            start = min(s.start for s in a + b)
-            end = max(s.end for s in a + b)
+        for a, b, start, end in side_by_side(sa, sb, overlap):
             item = ReviewItem(
-                key=item_key(guids[doc_id], code.guid, pair, a, b), number=0, document=(a + b)[0].document,
-                document_id=doc_id, document_guid=guids[doc_id], code_id=code_id, code_guid=code.guid,
-                code=code.path, colour=code.colour, start=start, end=end,
-                a=tuple(Side(s.id, s.guid, s.start, s.end, s.text, s.memo, m) for s, m in zip(a, ma)),
-                b=tuple(Side(s.id, s.guid, s.start, s.end, s.text, s.memo, m) for s, m in zip(b, mb)),
+                key=item_key(guids[doc_id], code.guid, pair, a, b), number=0, document=sa[0].document if sa
+                else sb[0].document, document_id=doc_id, document_guid=guids[doc_id], code_id=code_id,
+                code_guid=code.guid, code=code.path, colour=code.colour, start=start, end=end, a=a, b=b,
                 definition=code.definition, when_to_use=code.when_to_use, when_not_to_use=code.when_not_to_use,
             )
             items.append((doc_id, start, code.path, item))

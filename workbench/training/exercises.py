@@ -30,7 +30,7 @@ from ..errors import WorkbenchError
 from ..models import Code
 from ..privileges import Privileges
 from ..review.access import privileges_of
-from ..review.queue import DEFAULT_OVERLAP, Side, passages
+from ..review.queue import DEFAULT_OVERLAP, Side, side_by_side
 
 
 def student_privileges(project: Any, who: str | Privileges) -> Privileges:
@@ -195,18 +195,14 @@ def _compare(project: Any, exercise: Any, student: str, overlap: int,
         mine, theirs = sides["s"], sides["r"]
         code = codes[code_id]
         tally = counts[code_id]
-        for ia, ib, ma, mb in passages([(s.start, s.end) for s in mine], [(s.start, s.end) for s in theirs],
-                                       overlap, agreements=True):
-            a, b = [mine[i] for i in ia], [theirs[i] for i in ib]
+        document = (mine or theirs)[0].document
+        for a, b, start, end in side_by_side(mine, theirs, overlap, agreements=True):
             tally[0] += len(a)
             tally[1] += len(b)
-            tally[2] += sum(ma)
-            tally[3] += sum(mb)
-            start, end = min(s.start for s in a + b), max(s.end for s in a + b)
-            found.append((order[doc_id], start, code.path, Passage(
-                (a + b)[0].document, code.path, code.colour, start, end,
-                tuple(Side(s.id, s.guid, s.start, s.end, s.text, s.memo, m) for s, m in zip(a, ma)),
-                tuple(Side(s.id, s.guid, s.start, s.end, s.text, s.memo, m) for s, m in zip(b, mb)))))
+            tally[2] += sum(s.matched for s in a)
+            tally[3] += sum(s.matched for s in b)
+            found.append((order[doc_id], start, code.path, Passage(document, code.path, code.colour, start, end,
+                                                                   a, b)))
     stats = _agreement(project, exercise, student, overlap) if agreement and counts else {}
     result = []
     for code in codes.values():
