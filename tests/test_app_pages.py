@@ -853,8 +853,12 @@ def expected_retrieve(path: Path, codes: Sequence[str] | None = None, children: 
 def test_retrieve_without_filters_lists_every_segment_and_offers_the_export(app, seeded_path):
     at = app(seeded_path, "retrieve")
     assert retrieved(at) == len(SEEDED)
-    assert at.download_button(key="ret_export")
     assert len(at.page_link) == len(SEEDED)
+    assert not at.download_button  # the file is built when asked for, never on every rerun
+    at.button(key="ret_prepare").click().run()
+    assert at.download_button(key="ret_export")
+    at.multiselect(key="ret_coders").select("bob").run()  # other filters: prepare again
+    assert not at.download_button and at.button(key="ret_prepare")
 
 
 @pytest.mark.parametrize("children", [True, False])

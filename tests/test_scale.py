@@ -221,3 +221,24 @@ def test_export_streams_csv_and_xlsx_with_the_same_rows(tmp_path) -> None:
     memo = next(c for c in sheet["H"] if c.value and c.value.startswith('"quoted"'))
     assert memo.data_type == "s" and memo.value == '"quoted" <b>\n=SUM(1)  😀'
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_retrieve_pages_through_the_same_segments_as_the_full_list(tmp_path) -> None:
+    from workbench.retrieval import resolve_query, retrieve, retrieve_page
+
+    with _study(tmp_path) as project:
+        for filters in ({}, {"coders": ["marloes"]}, {"code_ids": [project.resolve_code("parent").id],
+                                                     "include_children": True}, {"where": {"role": ["resident"]}}):
+            everything = [(r.segment.id, r.speaker, r.cases, r.before, r.after, r.segment.text)
+                          for r in retrieve(project, **filters)]
+            query = resolve_query(project, **filters)
+            counts = project.segment_counts_by_document(query.document_ids, query.code_ids, query.coders)
+            assert sum(n for _, n in counts) == len(everything) > 0
+            assert project.count_segments(query.document_ids, query.code_ids, query.coders) == (
+                len(everything), len(counts))
+            for size in (1, 2, 3, 50):
+                paged = [(r.segment.id, r.speaker, r.cases, r.before, r.after, r.segment.text)
+                         for offset in range(0, len(everything), size)
+                         for r in retrieve_page(project, query, offset, size, counts=counts if size > 1 else None)]
+                assert paged == everything, (filters, size)
+            assert retrieve_page(project, query, len(everything), 5) == []

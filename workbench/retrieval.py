@@ -25,6 +25,28 @@ class Retrieved:
     after: str
 
 
+@dataclass(frozen=True)
+class RetrieveQuery:
+    """The filters of a retrieval resolved to what the store filters on (None: no filter)."""
+
+    code_ids: tuple[int, ...] | None
+    coders: tuple[str, ...] | None
+    document_ids: tuple[int, ...] | None
+
+
+def resolve_query(project: Project, code_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
+                  document_ids: Sequence[int] | None = None, where: Mapping[str, Sequence[str]] | None = None,
+                  include_children: bool = False) -> RetrieveQuery:
+    """Codes (with their child codes when asked), coders, documents and case attributes → store filters."""
+    if code_ids is not None and include_children:
+        code_ids = subtree_ids(project.codes(), code_ids)
+    matching = documents_where(project, where)
+    if matching is not None:
+        document_ids = [d for d in (document_ids if document_ids is not None else matching) if d in set(matching)]
+    return RetrieveQuery(None if code_ids is None else tuple(code_ids), None if coders is None else tuple(coders),
+                         None if document_ids is None else tuple(document_ids))
+
+
 def retrieve(
     project: Project,
     code_ids: Sequence[int] | None = None,
@@ -35,28 +57,37 @@ def retrieve(
     context: int = 8,
 ) -> list[Retrieved]:
     """Segments filtered by codes (optionally with their child codes), coders, documents and case attributes."""
-    codes = project.codes()
-    if code_ids is not None and include_children:
-        code_ids = subtree_ids(codes, code_ids)
-    matching = documents_where(project, where)
-    if matching is not None:
-        document_ids = [d for d in (document_ids if document_ids is not None else matching) if d in set(matching)]
-    segments = project.segments(document_ids=document_ids, code_ids=code_ids, coders=coders, with_text=True)
-    texts = project.document_texts({s.document_id for s in segments})
-    turns = project.turns()
-    by_code = {c.id: c for c in codes}
-    case_names = {c.id: c.name for c in project.cases()}
-    doc_cases = project.document_cases()
+    query = resolve_query(project, code_ids, coders, document_ids, where, include_children)
+    segments = project.segments(document_ids=query.document_ids, code_ids=query.code_ids, coders=query.coders,
+                                with_text=True)
+    return situate(project, segments, context)
+
+
+def retrieve_page(project: Project, query: RetrieveQuery, offset: int, limit: int,
+                  counts: Sequence[tuple[int, int]] | None = None, context: int = 8) -> list[Retrieved]:
+    """One page of :func:`retrieve` (read with the store's per-document counts, never the whole list)."""
+    segments = project.segments_page(offset, limit, document_ids=query.document_ids, code_ids=query.code_ids,
+                                     coders=query.coders, counts=counts)
+    return situate(project, segments, context)
+
+
+def situate(project: Project, segments: Sequence[Segment], context: int = 8) -> list[Retrieved]:
+    """Segments (with their text) with speaker, case, code path, colour and the words around them; reads the
+    texts and turns of their documents only."""
+    doc_ids = {s.document_id for s in segments}
+    texts = project.document_texts(doc_ids)
+    by_code = {c.id: c for c in project.codes()}
+    case_names = {doc: "; ".join(names) for doc, names in project.document_case_names(doc_ids).items()}
     indexes: dict[int, TurnIndex] = {}
     found = []
     for seg in segments:
-        index = indexes.setdefault(seg.document_id, TurnIndex(turns.get(seg.document_id, [])))
+        if seg.document_id not in indexes:
+            indexes[seg.document_id] = TurnIndex(project.turns(seg.document_id).get(seg.document_id, []))
         before, after = context_words(texts[seg.document_id], seg.start, seg.end, context)
         code = by_code[seg.code_id]
         found.append(Retrieved(
             segment=seg, code_path=code.path, colour=code.colour,
-            speaker="; ".join(index.speakers(seg.start, seg.end)),
-            cases="; ".join(case_names[c] for c in doc_cases.get(seg.document_id, [])),
-            before=before, after=after,
+            speaker="; ".join(indexes[seg.document_id].speakers(seg.start, seg.end)),
+            cases=case_names.get(seg.document_id, ""), before=before, after=after,
         ))
     return found

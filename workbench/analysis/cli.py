@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ def cmd_passages(args: argparse.Namespace) -> None:
 
     with open_project(args.project) as project:
         scope = _scope(args)
+        if not scope.codes:  # only the two codes' segments are read (with their child codes, for roll-ups)
+            scope = replace(scope, codes=(args.a, args.b))
         data = load(project, scope)
         result = cooccurrence(project, args.unit, args.distance, scope, data=data)
         ids = {name: code_id for code_id, name in result.names.items()}

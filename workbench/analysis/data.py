@@ -141,7 +141,7 @@ def load(project: Project, scope: Scope) -> AnalysisData:
         raise WorkbenchError("the roll-up level starts at 1 (the top-level codes)")
     codes = project.codes()
     names = display_names(codes)
-    known_coders = {c["name"] for c in project.coders()}
+    known_coders = set(project.coder_names().values())
     for coder in scope.coders:
         if coder not in known_coders:
             raise WorkbenchError(f"no coder named {coder!r} (coders: {', '.join(sorted(known_coders)) or 'none'})")
@@ -160,9 +160,8 @@ def load(project: Project, scope: Scope) -> AnalysisData:
     data = AnalysisData(codes=codes, code_ids=[c.id for c in codes if c.id in representative_ids], names=names,
                         coders=project.coder_names(),
                         document_ids=list(document_ids if document_ids is not None else all_documents))
-    rows = project.analysis_rows(document_ids=document_ids, coders=list(scope.coders) or None)
-    if len(kept) < len(codes):
-        rows = [row for row in rows if row[3] in kept]
+    rows = project.analysis_rows(document_ids=document_ids, coders=list(scope.coders) or None,
+                                 code_ids=sorted(kept) if len(kept) < len(codes) else None)
     if all(mapping[c] == c for c in kept):
         # No roll-up: the store already keeps one coder's segments of one code apart; rows are items as they are.
         data.by_document = {doc: list(group) for doc, group in groupby(rows, key=itemgetter(0))}

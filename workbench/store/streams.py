@@ -32,16 +32,43 @@ class StreamsMixin(StoreBase):
                                 params).fetchone()
         return int(row[0]), int(row[1])
 
-    def segments_page(self, offset: int, limit: int, document_ids: Sequence[int] | None = None,
-                      code_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
-                      with_text: bool = True) -> list[Segment]:
-        """One page of :meth:`segments` (same filters and order), read with LIMIT/OFFSET."""
+    def segment_counts_by_document(self, document_ids: Sequence[int] | None = None,
+                                   code_ids: Sequence[int] | None = None,
+                                   coders: Sequence[str] | None = None) -> list[tuple[int, int]]:
+        """``(document id, matching segments)`` for every document with a match, in document order (one grouped
+        count in SQL): what a page needs to count and to find where page N starts."""
         filters = self._segment_filters(document_ids, code_ids, coders)
         if filters is None:
             return []
         where, params = filters
+        join = " JOIN coders k ON k.id = s.coder_id" if coders is not None else ""
+        counts = dict(self.conn.execute(
+            f"SELECT s.document_id, count(*) FROM segments s{join}{where} GROUP BY s.document_id", params))
+        return [(doc_id, counts[doc_id]) for doc_id in self.document_names() if doc_id in counts]
+
+    def segments_page(self, offset: int, limit: int, document_ids: Sequence[int] | None = None,
+                      code_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
+                      with_text: bool = True, counts: Sequence[tuple[int, int]] | None = None) -> list[Segment]:
+        """``limit`` segments from ``offset`` of :meth:`segments` (same filters and order). Only the documents that
+        hold the page are read and sorted, found from the per-document counts (pass ``counts`` from
+        :meth:`segment_counts_by_document` to reuse them)."""
+        if counts is None:
+            counts = self.segment_counts_by_document(document_ids, code_ids, coders)
+        wanted: list[int] = []
+        skip = 0
+        seen = 0
+        for doc_id, count in counts:
+            if seen + count > offset and seen < offset + limit:
+                if not wanted:
+                    skip = offset - seen
+                wanted.append(doc_id)
+            seen += count
+        if not wanted:
+            return []
+        filters = self._segment_filters(wanted, code_ids, coders)
+        where, params = filters  # type: ignore[misc]
         rows = self.conn.execute(self._segment_select() + where + _ORDER + " LIMIT ? OFFSET ?",
-                                 [*params, int(limit), int(offset)]).fetchall()
+                                 [*params, int(limit), int(skip)]).fetchall()
         texts = self.document_texts({r[3] for r in rows}) if with_text else {}
         return [_segment(r, texts[r[3]] if with_text else None) for r in rows]
 

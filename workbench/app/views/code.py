@@ -21,14 +21,13 @@ from workbench.errors import WorkbenchError
 project = state.project()
 notices = state.show_flash()
 
-documents = project.documents()
-if not documents:
+names = list(project.document_names().values())  # names only: the page never reads every document's counts
+if not names:
     st.title("Code")
     st.info("There are no documents yet. Import transcripts on the Project page.")
     st.page_link("views/project.py", label="Go to the Project page", icon="📁")
     st.stop()
 
-names = [d.name for d in documents]
 codes = {c.id: c for c in project.codes()}
 
 # ------------------------------------------------------------------------------------------- deep links
@@ -73,7 +72,7 @@ def on_document_change() -> None:
 # ------------------------------------------------------------------------------------------- sidebar
 with st.sidebar:
     st.selectbox("Document", names, key="code_document", on_change=on_document_change)
-    coder_names = [c["name"] for c in project.coders()]
+    coder_names = sorted(project.coder_names().values())
     scope = st.radio("Show codings of", ["all coders", "my codings", "one coder"], key="code_scope",
                      horizontal=False)
     chosen_coder = None
@@ -83,7 +82,7 @@ with st.sidebar:
                                 key="code_only", placeholder="all codes")
 
 document_name = st.session_state["current_document"]
-document = next(d for d in documents if d.name == document_name)
+document = project.document(project.document_id(document_name))
 text = project.document_text(document.id)
 turns = project.turns(document.id).get(document.id, [])
 me = state.coder()

@@ -1,16 +1,17 @@
 """The retrieve page: all segments of chosen codes across interviews, with speaker, context, memo and a link to the
-place in the transcript; exported as CSV."""
+place in the transcript; exported as CSV. Counted and paged in SQL; the export is prepared when asked for."""
 
 from __future__ import annotations
 
 import html
+import io
 
 import streamlit as st
 
 from workbench.app import state
 from workbench.app.widgets import escaped, html_block, quote_block, swatch
-from workbench.exchange.segments_table import rows_to_csv, segment_rows
-from workbench.retrieval import retrieve
+from workbench.exchange.segments_table import iter_segment_rows, write_csv
+from workbench.retrieval import RetrieveQuery, resolve_query, retrieve_page
 
 PAGE_SIZE = 40
 
@@ -41,22 +42,50 @@ with st.container(border=True):
             if values:
                 where[attribute] = values
 
-found = state.attempt(lambda: retrieve(
+query = state.attempt(lambda: resolve_query(
     project, code_ids=chosen_codes or None, coders=chosen_coders or None,
     document_ids=chosen_documents or None, where=where or None, include_children=include_children))
 state.show_flash()
-found = found or []
+query = query or RetrieveQuery((), None, None)
+
+# The per-document counts of a query are kept until the project changes: a page turn reads one page only.
+key = (query, project.data_version())
+if st.session_state.get("_ret_counts", (None,))[0] != key:
+    st.session_state["_ret_counts"] = (key, project.segment_counts_by_document(
+        document_ids=query.document_ids, code_ids=query.code_ids, coders=query.coders))
+counts = st.session_state["_ret_counts"][1]
+total = sum(n for _, n in counts)
 
 top = st.columns([3, 1])
-top[0].markdown(f"**{len(found)} segments** in {len({r.segment.document for r in found})} documents")
-if found:
-    rows = segment_rows(project, [r.segment for r in found])
-    top[1].download_button("Export CSV", rows_to_csv(rows).encode("utf-8"), file_name="retrieved-segments.csv",
-                           mime="text/csv", key="ret_export", width="stretch")
+top[0].markdown(f"**{total} segments** in {len(counts)} documents")
 
-pages = max(1, -(-len(found) // PAGE_SIZE))
+
+def prepare_export() -> None:
+    """Build the CSV of every segment found (streamed from the store), with a progress bar."""
+    bar = st.progress(0.0, text="Preparing the CSV…")
+
+    def progress(done: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"Preparing the CSV… {done:,} of {total:,} segments")
+
+    buffer = io.StringIO()
+    rows = iter_segment_rows(project, query.document_ids, query.code_ids, query.coders)
+    write_csv(rows, buffer, progress=progress)
+    st.session_state["_ret_export"] = (key, buffer.getvalue().encode("utf-8"))
+    bar.empty()
+
+
+if total:
+    prepared = st.session_state.get("_ret_export")
+    if prepared and prepared[0] == key:
+        top[1].download_button("Download CSV", prepared[1], file_name="retrieved-segments.csv", mime="text/csv",
+                               key="ret_export", width="stretch")
+    else:
+        top[1].button("Prepare CSV export", key="ret_prepare", on_click=prepare_export, width="stretch")
+
+pages = max(1, -(-total // PAGE_SIZE))
 page = st.number_input("Page", min_value=1, max_value=pages, value=1, key="ret_page") if pages > 1 else 1
-for item in found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
+found = retrieve_page(project, query, (page - 1) * PAGE_SIZE, PAGE_SIZE, counts=counts) if total else []
+for item in found:
     seg = item.segment
     with st.container(border=True):
         head = (f"{swatch(item.colour, item.code_path)} · <b>{html.escape(seg.document)}</b>"
