@@ -185,3 +185,11 @@ def test_the_demo_ships_an_exercise_for_a_student_and_a_review_queue(tmp_path):
         assert sum(c.matched_reference for c in result.codes) >= 1
         assert sum(c.reference_segments for c in result.codes) == len(reference)
         assert result.missed_codes
+
+
+def test_the_store_tells_a_students_open_documents_and_submitted_exercises(course):
+    ria = course.document_id("ria")
+    assert course.student_exercises("Stan") == ([ria], [])          # names fold like coder names
+    submit(course, "First steps", STUDENT)
+    assert course.student_exercises("stan") == ([], [course.exercise("First steps").guid])
+    assert course.student_exercises("nobody") == ([], [])

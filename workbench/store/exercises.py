@@ -132,3 +132,22 @@ class ExercisesMixin(StoreBase):
                 "SELECT exercise_id FROM exercise_students WHERE student = ? ORDER BY exercise_id",
                 (normalise_name(student),))]
         return [self.exercise(i) for i in ids]
+
+    def student_exercises(self, name: str) -> tuple[list[int], list[str]]:
+        """What a student's privileges need: the documents of their exercises not yet submitted (theirs to code)
+        and the GUIDs of the exercises they have submitted (their reference is visible to them)."""
+        folded = normalise_name(name).casefold()
+        documents: list[int] = []
+        submitted: list[str] = []
+        for exercise_id, guid, student, handed_in in self.conn.execute(
+            "SELECT e.id, e.guid, s.student, s.submitted FROM exercise_students s "
+            "JOIN exercises e ON e.id = s.exercise_id ORDER BY e.id"
+        ).fetchall():
+            if student.casefold() != folded:
+                continue
+            if handed_in is None:
+                documents.extend(r[0] for r in self.conn.execute(
+                    "SELECT document_id FROM exercise_documents WHERE exercise_id = ?", (exercise_id,)))
+            else:
+                submitted.append(guid)
+        return documents, submitted

@@ -35,16 +35,13 @@ from ..review.queue import DEFAULT_OVERLAP, Side, side_by_side
 
 def student_privileges(project: Any, who: str | Privileges) -> Privileges:
     """The acting user's privileges; for a student with the documents of their open exercises and the exercises
-    they have submitted filled in."""
+    they have submitted filled in (``Project.student_exercises``)."""
     privileges = privileges_of(project, who)
     if not privileges.is_student:
         return privileges
-    mine = [e for e in project.exercises() if _student_key(e, privileges) is not None]
-    open_documents = frozenset(d for e in mine if e.students[_student_key(e, privileges)] is None
-                               for d in e.document_ids)
-    submitted = frozenset(e.guid for e in mine if e.students[_student_key(e, privileges)] is not None)
-    return replace(privileges, exercise_documents=privileges.exercise_documents | open_documents,
-                   submitted_exercises=privileges.submitted_exercises | submitted)
+    documents, submitted = project.student_exercises(privileges.name)
+    return replace(privileges, exercise_documents=privileges.exercise_documents | frozenset(documents),
+                   submitted_exercises=privileges.submitted_exercises | frozenset(submitted))
 
 
 def _student_key(exercise: Any, privileges: Privileges) -> str | None:
