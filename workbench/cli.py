@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
+from .accounts_cli import register_accounts
 from .agreement.cli import register_agreement
 from .analysis.cli import register_analysis
 from .review.cli import register_review, review_argv
@@ -347,8 +348,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .store import open_project
 
-    open_project(args.project).close()
-    door = "open" if args.no_token else "token"
+    with open_project(args.project) as project:
+        accounts = project.accounts()
+    if accounts and not any(a.role == "admin" for a in accounts):
+        raise WorkbenchError(f"{args.project} has accounts but no admin; add one first: workbench user add "
+                             f"{args.project} NAME --role admin")
+    door = "accounts" if accounts else ("open" if args.no_token else "token")
     return serve(args.project, port=args.port, coder=args.coder, host=args.host, door=door,
                  idle_minutes=args.idle_minutes)
 
@@ -525,6 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--no-token", action="store_true", help="for developers: no token at the door (a warning)")
     sub.add_argument("--idle-minutes", type=float, default=None,
                      help="log out after this many minutes without activity (projects with accounts; default 60)")
+    register_accounts(command, group, project_arg)
 
     register_analysis(command, project_arg)
     register_agreement(command, project_arg)

@@ -53,7 +53,7 @@ def import_sources(
         if parsed:
             project.add_documents(parsed, who=who)
         if case_rows:
-            project.set_cases(case_rows, types)
+            project.set_cases(case_rows, types, who=who)
     return parsed
 
 

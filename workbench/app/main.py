@@ -13,7 +13,7 @@ if __package__ in (None, ""):  # run by `streamlit run path/to/main.py`
 
 import streamlit as st  # noqa: E402
 
-from workbench.app import state  # noqa: E402
+from workbench.app import login, state  # noqa: E402
 from workbench.app.widgets import md  # noqa: E402
 
 st.set_page_config(page_title="Case-Study Coding Workbench", page_icon="🗂️", layout="wide")
@@ -31,10 +31,13 @@ PAGES = [
 ]
 
 project = state.project()
+privileges = login.gate(project)  # the login page (and a stop) while nobody is logged in
 with st.sidebar:
-    st.caption(f"Project: **{Path(project.path).name}**")
-    who = state.coder()
-    st.caption(f"Coder: **{who}**" if who else "Coder: not set (asked when you first code)")
+    st.caption(f"Project: **{md(Path(project.path).name)}**")
+    if privileges.is_local:
+        who = state.coder()
+        st.caption(f"Coder: **{md(who)}**" if who else "Coder: not set (asked when you first code)")
+    login.sidebar(privileges)
 
 page = st.navigation(PAGES)
 page.run()

@@ -12,6 +12,7 @@ import streamlit as st
 
 from workbench.coding import Change
 from workbench.errors import WorkbenchError
+from workbench.privileges import Privileges
 from workbench.store import Project, open_project
 
 T = TypeVar("T")
@@ -50,11 +51,30 @@ def project() -> Project:
 
 
 def coder() -> str | None:
-    """The coder's name for this session, if set (``--coder`` presets it)."""
+    """Who this session is: in a project with accounts the logged-in account (see ``app/login.py``); else the
+    coder's name, if set (``--coder`` presets it)."""
+    current = st.session_state.get("_project")
+    if current is not None and current.has_accounts():
+        return st.session_state.get("_account")
     if "coder" not in st.session_state:
         preset = launch_options().coder
         st.session_state["coder"] = preset.strip() if preset and preset.strip() else None
     return st.session_state["coder"]
+
+
+def privileges() -> Privileges:
+    """What this session's user may do (the pages ask it what to show; the core asks it again on every write)."""
+    current = project()
+    return current.viewer if current.viewer is not None else current.privileges(coder() or "")
+
+
+def refuse_unless(allowed: bool, message: str) -> None:
+    """Stop the page with ``message`` unless ``allowed`` (a page the user's role may not open)."""
+    if not allowed:
+        from workbench.app.widgets import md
+
+        st.error(md(message))
+        st.stop()
 
 
 def set_coder(name: str) -> None:

@@ -54,11 +54,17 @@ class AuditMixin(StoreBase):
 
     def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
         """The audit log, newest first."""
-        sql = "SELECT id, at, who, action, target, before, after FROM audit_log ORDER BY id DESC"
+        sql = "SELECT id, at, who, action, target, before, after FROM audit_log"
+        if self.viewer is not None and not self.privileges(self.viewer).can_see_audit():
+            sql += " WHERE who = ? COLLATE NOCASE"  # one's own changes only
+            params: tuple[str, ...] = (self.viewer.name,)
+        else:
+            params = ()
+        sql += " ORDER BY id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [AuditEntry(r[0], r[1], r[2] or "", r[3], r[4] or "", json.loads(r[5]) if r[5] else None,
-                           json.loads(r[6]) if r[6] else None) for r in self.conn.execute(sql)]
+                           json.loads(r[6]) if r[6] else None) for r in self.conn.execute(sql, params)]
 
     def data_version(self) -> int:
         """A number that changes with every audited change (imports, codes, segments, cases): a cache key."""

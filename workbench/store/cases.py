@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from ..errors import WorkbenchError
 from ..models import CaseInfo, CaseRow
@@ -13,7 +14,7 @@ from .base import StoreBase, new_guid
 class CasesMixin(StoreBase):
     """Link documents to cases; read cases and attributes."""
 
-    def set_cases(self, rows: Sequence[CaseRow], attribute_types: dict[str, str]) -> None:
+    def set_cases(self, rows: Sequence[CaseRow], attribute_types: dict[str, str], who: Any = "") -> None:
         """Link documents to cases and set the cases' attribute values (typed ``number``/``date``/``text``),
         all or nothing. A case's value given twice must agree."""
         doc_ids = {row.document: self.document_id(row.document) for row in rows}
@@ -30,6 +31,7 @@ class CasesMixin(StoreBase):
                                          f"{value!r}")
                 values[row.case][attribute] = value
         with self.transaction():
+            who = self._allowed(who, "can_import", "import cases").name
             attribute_ids: dict[str, int] = {}
             for attribute, kind in attribute_types.items():
                 found = self._one("SELECT id FROM attributes WHERE name = ?", (attribute,))
@@ -56,7 +58,7 @@ class CasesMixin(StoreBase):
                         "ON CONFLICT (case_id, attribute_id) DO UPDATE SET value = excluded.value",
                         (case_ids[case], attribute_ids[attribute], value),
                     )
-            self._audit("", "cases.import", "cases", None, {"rows": len(rows), "cases": sorted(case_ids)})
+            self._audit(who, "cases.import", "cases", None, {"rows": len(rows), "cases": sorted(case_ids)})
 
     def attributes(self) -> dict[str, str]:
         """Attribute names and their types, by name."""

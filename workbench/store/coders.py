@@ -30,8 +30,8 @@ class CodersMixin(StoreBase):
         return [
             {"name": name, "role": role, "segments": count}
             for name, role, count in self.conn.execute(
-                "SELECT c.name, c.role, count(s.id) FROM coders c LEFT JOIN segments s ON s.coder_id = c.id "
-                "GROUP BY c.id ORDER BY c.name"
+                "SELECT c.name, c.role, count(s.id) FROM coders c LEFT JOIN segments s ON s.coder_id = c.id"
+                + self._visible_where("c.id") + " GROUP BY c.id ORDER BY c.name"
             )
         ]
 

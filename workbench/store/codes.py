@@ -94,7 +94,8 @@ class CodesMixin(StoreBase):
         raise WorkbenchError(f"unknown code {ref!r}{suggest(ref, [c.name for c in codes])}")
 
     def segment_counts_by_code(self) -> dict[int, int]:
-        return dict(self.conn.execute("SELECT code_id, count(*) FROM segments GROUP BY code_id"))
+        return dict(self.conn.execute("SELECT code_id, count(*) FROM segments" + self._visible_where()
+                                      + " GROUP BY code_id"))
 
     def _code_record(self, code_id: int) -> dict[str, Any]:
         code = self.code(code_id)
@@ -128,6 +129,7 @@ class CodesMixin(StoreBase):
         if guid and self._one("SELECT 1 FROM codes WHERE guid = ?", (guid,)):
             guid = None
         with self.transaction():
+            who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
             position = self._one("SELECT coalesce(max(position), 0) + 1 FROM codes WHERE coalesce(parent_id, 0) = ?",
                                  (parent_id or 0,))
             code_id = int(self.conn.execute(
@@ -167,6 +169,7 @@ class CodesMixin(StoreBase):
         action = "code.rename" if set(updates) == {"name"} else (
             "code.recolour" if set(updates) == {"colour"} else "code.update")
         with self.transaction():
+            who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
             assignments = ", ".join(f"{key} = ?" for key in updates)
             self.conn.execute(f"UPDATE codes SET {assignments} WHERE id = ?", (*updates.values(), code_id))
             self._audit(who, action, before["guid"], before, self._code_record(code_id))
@@ -191,6 +194,7 @@ class CodesMixin(StoreBase):
             self.code(parent_id)
         self._check_sibling_name(before["name"], parent_id, exclude=code_id)
         with self.transaction():
+            who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
             if position is None:
                 position = self._one(
                     "SELECT coalesce(max(position), 0) + 1 FROM codes WHERE coalesce(parent_id, 0) = ? AND id != ?",
@@ -211,6 +215,7 @@ class CodesMixin(StoreBase):
             raise WorkbenchError(f"code {code.path!r} is used by {used} segment(s); merge it into another code, "
                                  "or delete it together with its segments (--delete-segments)")
         with self.transaction():
+            who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
             for segment in self.segments(code_ids=[code_id]):
                 self._delete_segment_row(segment, who, "segment.delete", reason=f"code {code.path!r} deleted")
             self.conn.execute("UPDATE memos SET code_id = NULL WHERE code_id = ?", (code_id,))
@@ -232,6 +237,7 @@ class CodesMixin(StoreBase):
             self._check_sibling_name(child_name, target_id)
         moved = self._one("SELECT count(*) FROM segments WHERE code_id = ?", (source_id,))
         with self.transaction():
+            who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
             for child_id, in self.conn.execute("SELECT id FROM codes WHERE parent_id = ?", (source_id,)).fetchall():
                 self.move_code(child_id, target_id, who)
             for segment in self.segments(code_ids=[source_id]):

@@ -35,6 +35,7 @@ class DocumentsMixin(StoreBase):
                 raise WorkbenchError(f"a document named {doc.name!r} already exists; choose another name with --name")
         ids: list[int] = []
         with self.transaction():
+            who = self._allowed(who, "can_import", "import documents").name
             position = self._one("SELECT coalesce(max(position), 0) FROM documents")
             for doc in documents:
                 position += 1
@@ -74,8 +75,9 @@ class DocumentsMixin(StoreBase):
         where = "" if document_id is None else " WHERE document_id = ?"
         turn_counts = dict(self.conn.execute(f"SELECT document_id, count(*) FROM turns{where} GROUP BY document_id",
                                              only))
+        visible = self._visible_where(keyword="AND" if where else "WHERE")
         segment_counts = dict(self.conn.execute(
-            f"SELECT document_id, count(*) FROM segments{where} GROUP BY document_id", only))
+            f"SELECT document_id, count(*) FROM segments{where}{visible} GROUP BY document_id", only))
         cases: dict[int, list[str]] = defaultdict(list)
         for doc_id, case in self.conn.execute(
             "SELECT dc.document_id, c.name FROM document_cases dc JOIN cases c ON c.id = dc.case_id"
@@ -88,6 +90,8 @@ class DocumentsMixin(StoreBase):
             "FROM documents" + ("" if document_id is None else " WHERE id = ?") + " ORDER BY position, id", only
         ):
             doc_id = row[0]
+            if self.viewer is not None and not self.viewer.can_read_document(doc_id):
+                continue
             result.append(DocumentInfo(
                 id=doc_id, guid=row[1], name=row[2], source_name=row[3] or "", sha256=row[4], imported_at=row[5],
                 language=row[6] or "", characters=row[7], words=row[8], turns=turn_counts.get(doc_id, 0),

@@ -58,6 +58,7 @@ class ExchangeMixin(StoreBase):
         """Add codes (parents first), documents, segments, memos, cases (and new members of existing cases) with
         their GUIDs, all or nothing, with the store's checks inside this write transaction."""
         with self.transaction():
+            who = self._allowed(who, "can_import", "import a project").name
             code_ids = {g.upper(): i for i, g in self.conn.execute("SELECT id, guid FROM codes")}
             for code in codes:
                 parent = code_ids.get(code.parent) if code.parent else None

@@ -23,11 +23,16 @@ class MemosMixin(StoreBase):
             raise WorkbenchError("a memo needs some text")
         stamp = now()
         with self.transaction():
-            return int(self.conn.execute(
+            author = self._allowed(author, "can_write_memo", "write memos").name or author
+            guid = new_guid()
+            memo_id = int(self.conn.execute(
                 "INSERT INTO memos (guid, kind, document_id, code_id, author, title, text, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_guid(), kind, document_id, code_id, author, title, text, stamp, stamp),
+                (guid, kind, document_id, code_id, author, title, text, stamp, stamp),
             ).lastrowid)
+            self._audit(author, "memo.add", guid, None, {"kind": kind, "document_id": document_id,
+                                                         "code_id": code_id, "title": title, "text": text})
+            return memo_id
 
     def update_memo(self, memo_id: int, text: str, title: str | None = None) -> None:
         with self.transaction():

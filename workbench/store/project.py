@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from .accounts import AccountsMixin
 from .audit import AuditMixin
 from .cases import CasesMixin
 from .coders import CodersMixin
@@ -20,7 +21,7 @@ from .streams import StreamsMixin
 
 
 class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, StreamsMixin, CasesMixin, MemosMixin,
-              ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin):
+              ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin, AccountsMixin):
     """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
 
     def check_output(self, path: str | Path) -> Path:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x5742_4E43  # "WBNC": marks a file as a workbench project
 
 
@@ -133,5 +133,17 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3}
+
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Accounts (linked to coders by name; only the password's argon2 hash) and project settings (blind coding)."""
+    db["accounts"].create(
+        {"id": int, "name": str, "role": str, "password_hash": str, "email": str, "created": str, "updated": str},
+        pk="id", not_null={"name", "role", "password_hash"},
+    )
+    db.execute("CREATE UNIQUE INDEX idx_accounts_name ON accounts (name COLLATE NOCASE)")
+    db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+
+
+
+MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4}
 

@@ -30,7 +30,8 @@ class SegmentsMixin(StoreBase):
         with_text: bool = False,
     ) -> list[Segment]:
         """Segments, filtered by documents, codes and coder names, ordered by document, start, end, code."""
-        filters = in_filters({"s.document_id": document_ids, "s.code_id": code_ids, "k.name": coders})
+        filters = in_filters({"s.document_id": document_ids, "s.code_id": code_ids, "k.name": coders,
+                              "s.coder_id": self._visible_coder_ids()})
         if filters is None:
             return []
         where, params = filters
@@ -46,7 +47,7 @@ class SegmentsMixin(StoreBase):
 
     def segment(self, segment_id: int, with_text: bool = True) -> Segment:
         row = self.conn.execute(self._segment_select() + " WHERE s.id = ?", (segment_id,)).fetchone()
-        if row is None:
+        if row is None or not self._may_see_coder(row[8]):
             raise WorkbenchError(f"no segment with id {segment_id}")
         text = self.document_text(row[3])[row[4]:row[5]] if with_text else ""
         return Segment(id=row[0], guid=row[1], document=row[2], document_id=row[3], start=row[4], end=row[5],
@@ -100,6 +101,7 @@ class SegmentsMixin(StoreBase):
         write transaction, so another connection cannot slip an overlapping segment in between."""
         with self.transaction():
             self._check_new_segments(new)
+            actors = self._coding_actors(new, who)
             ids: list[int] = []
             coder_ids: dict[str, int] = {}
             stamp = now()
@@ -115,8 +117,23 @@ class SegmentsMixin(StoreBase):
                      stamp, stamp),
                 ).lastrowid)
                 ids.append(seg_id)
-                self._audit(who or coder, "segment.add", guid, None, self._segment_record(seg_id))
+                self._audit(actors[coder].name, "segment.add", guid, None, self._segment_record(seg_id))
         return ids
+
+    def _coding_actors(self, new: Sequence[NewSegment], who: Any) -> dict[str, Any]:
+        """Who adds each coder's segments (``who``, else the coder), checked: may they code in those documents as
+        that coder? By coder name."""
+        actors: dict[str, Any] = {}
+        for seg in new:
+            coder = normalise_name(seg.coder)
+            if coder not in actors:
+                actors[coder] = self.privileges(who if who is not None else coder)
+            actor = actors[coder]
+            if not actor.can_code_as(coder, seg.document_id):
+                action = (f"code in document {self._one('SELECT name FROM documents WHERE id = ?', (seg.document_id,))!r}"
+                          if actor.is_me(coder) else f"add codings for {coder}")
+                actor.require(False, action)
+        return actors
 
     def _check_new_segments(self, new: Sequence[NewSegment]) -> None:
         lengths: dict[int, int] = {}
@@ -156,6 +173,8 @@ class SegmentsMixin(StoreBase):
         transaction); audited."""
         with self.transaction():
             seg = self.segment(segment_id, with_text=False)
+            who = self._allowed(who, "can_edit_segment", f"change {seg.coder}'s coding", seg.coder,
+                                seg.document_id).name
             start = seg.start if start is None else start
             end = seg.end if end is None else end
             self._check_span(seg.document_id, start, end)
@@ -175,9 +194,11 @@ class SegmentsMixin(StoreBase):
 
     def remove_segment(self, segment_id: int, who: str, reason: str = "") -> dict[str, Any]:
         """Remove a coding (audited with the full record, so it can be restored); returns that record."""
-        seg = self.segment(segment_id, with_text=False)
-        record = self._segment_record(segment_id)
         with self.transaction():
+            seg = self.segment(segment_id, with_text=False)
+            who = self._allowed(who, "can_remove_segment", f"remove {seg.coder}'s coding", seg.coder,
+                                seg.document_id).name
+            record = self._segment_record(segment_id)
             self._delete_segment_row(seg, who, "segment.delete", reason)
         return record
 
@@ -188,6 +209,8 @@ class SegmentsMixin(StoreBase):
 
     def _restore_segment(self, record: dict[str, Any], who: str) -> int:
         doc_id = self.document_id(record["document"])
+        who = self._allowed(who, "can_remove_segment", f"restore {record['coder']}'s coding", record["coder"],
+                            doc_id).name
         code_id = self._one("SELECT id FROM codes WHERE guid = ?", (record["code_guid"],))
         if code_id is None:
             raise WorkbenchError(f"cannot restore the segment: its code {record['code']!r} no longer exists")
@@ -216,7 +239,8 @@ class SegmentsMixin(StoreBase):
         if coders is not None:
             by_name = {name: coder_id for coder_id, name in self.coder_names().items()}
             coder_ids = [by_name[name] for name in coders if name in by_name]
-        filters = in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids})
+        filters = in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids,
+                              "segments.coder_id": self._visible_coder_ids()})
         if filters is None:
             return []
         where, params = filters

@@ -22,13 +22,14 @@ PASSAGE_LIMIT = 300
 
 project = state.project()
 st.title("Intercoder agreement")
+state.refuse_unless(state.privileges().can_read_project(), "Your role may not open the analysis of the whole project.")
 
 coder_rows = sorted(project.coders(), key=lambda c: (-c["segments"], c["name"]))
 coder_names = [c["name"] for c in coder_rows]
 active = [c["name"] for c in coder_rows if c["segments"]]
 codes = project.codes()
 documents = list(project.document_names().values())
-version = project.data_version()
+version = (project.data_version(), project.visibility_key())  # the cache key: the data and who reads it
 
 
 @st.cache_resource(max_entries=16, show_spinner="Comparing the coders…")

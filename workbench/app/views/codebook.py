@@ -143,6 +143,10 @@ def guidance_fields(prefix: str) -> None:
     st.text_input("Keywords (comma separated)", key=f"{prefix}_keywords")
 
 
+if not state.privileges().can_edit_codebook():
+    edit_col.info("You read the codebook here; a supervisor or an admin edits it.")
+    st.stop()
+
 with edit_col:
     tab_edit, tab_add, tab_file = st.tabs(["Edit a code", "Add a code", "Import / export"])
     with tab_edit:

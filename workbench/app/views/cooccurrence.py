@@ -31,13 +31,15 @@ PASSAGE_LIMIT = 200
 project = state.project()
 notices = state.show_flash()
 st.title("Co-occurrence")
+state.refuse_unless(state.privileges().can_read_project(),
+                    "Your role may not open the analysis of the whole project.")
 
 codes = project.codes()
 code_by_id = {c.id: c for c in codes}
 attributes = project.attributes()
 coders = [c["name"] for c in project.coders()]
 documents = project.document_names()
-version = project.data_version()
+version = (project.data_version(), project.visibility_key())  # the cache key: the data and who reads it
 depth = max((c.path.count("/") + 1 for c in codes), default=1)
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import login, state
 from workbench.app.widgets import html_block, md
 from workbench.errors import WorkbenchError
 from workbench.importers import DEFAULT_MAX_MB, SUPPORTED_EXTENSIONS
@@ -19,6 +19,10 @@ state.show_flash()
 
 st.title("Project")
 st.caption(str(project.path))
+privileges = state.privileges()
+working = login.sessions().working_now() if project.has_accounts() else []
+if working:
+    st.caption(md("Working now: " + ", ".join(f"{p.name} ({p.role})" for p in working)))
 stats = project.stats()
 columns = st.columns(6)
 for column, (label, key) in zip(columns, [("Documents", "documents"), ("Words", "words"), ("Speaker turns", "turns"),
@@ -52,7 +56,8 @@ with st.form("import_form", clear_on_submit=True):
     language_choice = st.selectbox("Language", ["detect", "nl", "en"], key="upload_language")
     max_mb = st.number_input("Size limit per file (MB)", min_value=1.0, max_value=200.0, value=DEFAULT_MAX_MB,
                              step=1.0, key="upload_max_mb")
-    submitted = st.form_submit_button("Import", type="primary")
+    submitted = st.form_submit_button("Import", type="primary", disabled=not privileges.can_import(),
+                                      help=None if privileges.can_import() else "a supervisor or admin imports")
 
 if submitted:
     sources = [(f.name, f.getvalue()) for f in uploads or []]
@@ -102,7 +107,7 @@ with st.expander(f"Memos ({len(project.memos())})"):
         target = st.selectbox("On", list(kinds), key="memo_on")
         title = st.text_input("Title", key="memo_title")
         text = st.text_area("Memo", key="memo_text")
-        if st.form_submit_button("Add memo"):
+        if st.form_submit_button("Add memo", disabled=not privileges.can_write_memo()):
             chosen = kinds[target]
             try:
                 project.add_memo(text, author=state.coder() or "", kind=chosen[0] if chosen else "project",

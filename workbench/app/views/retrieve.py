@@ -18,6 +18,8 @@ PAGE_SIZE = 40
 project = state.project()
 state.show_flash()
 st.title("Retrieve")
+state.refuse_unless(state.privileges().can_read_project(),
+                    "Your role may not retrieve across the whole project: open your exercise on the Code page.")
 st.caption("Read a theme across interviews: every segment of the chosen codes, with who said it and its context.")
 
 codes = {c.id: c for c in project.codes()}
