@@ -18,7 +18,8 @@ class StreamsMixin(StoreBase):
 
     def _segment_filters(self, document_ids: Sequence[int] | None, code_ids: Sequence[int] | None,
                          coders: Sequence[str] | None) -> tuple[str, list[Any]] | None:
-        return in_filters({"s.document_id": document_ids, "s.code_id": code_ids, "k.name": coders})
+        return in_filters({"s.document_id": document_ids, "s.code_id": code_ids, "k.name": coders,
+                           "s.coder_id": self._visible_coder_ids()})
 
     def count_segments(self, document_ids: Sequence[int] | None = None, code_ids: Sequence[int] | None = None,
                        coders: Sequence[str] | None = None) -> tuple[int, int]:
