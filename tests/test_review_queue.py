@@ -123,3 +123,21 @@ def test_an_edited_span_must_be_a_span_overlapping_the_passage(start, end):
 def test_an_unknown_decision_is_refused():
     with pytest.raises(WorkbenchError, match="unknown decision"):
         item([(0, 10)], []).spans_for("maybe")
+
+
+def test_items_are_found_by_key_prefix_or_number():
+    from workbench.review.queue import Queue
+
+    def it(key):
+        return ReviewItem(key, 1, "doc", 1, "D", 1, "C", "code", "#000000", 0, 1, (), (), "", "", "")
+
+    queue = Queue(("a", "b"), 90, [it("1234abcd0000"), it("9f00aa000000"), it("9f00bb000000")])
+    assert queue.find("2").key == "9f00aa000000" and queue.find("#1").key == "1234abcd0000"
+    assert queue.find("1234abcd0000").key == "1234abcd0000" and queue.find("9F00A").key == "9f00aa000000"
+    for ref, message in [("9f00", "ambiguous"), ("9f0", "no item"), ("4", "no item"), ("#1234", "no item")]:
+        with pytest.raises(WorkbenchError, match=message):
+            queue.find(ref)
+    queue.items += [it(f"{n:012x}") for n in range(1234 - 3)]       # 1234 items: "1234" is a number and a key start
+    with pytest.raises(WorkbenchError, match="both a number"):
+        queue.find("1234")
+    assert queue.find("#1234") is queue.items[1233]

@@ -174,12 +174,18 @@ class Queue:
     items: list[ReviewItem] = field(default_factory=list)
 
     def find(self, ref: str) -> ReviewItem:
-        """An item by its key (or a unique prefix of at least 4 characters) or by its number in the queue."""
+        """An item by its key (or a unique prefix of at least 4 characters) or by its number in the queue (``12`` or
+        ``#12``)."""
         ref = (ref or "").strip().lower()
-        if ref.isdigit() and 1 <= int(ref) <= len(self.items) and len(ref) < 4:
-            return self.items[int(ref) - 1]
-        found = [item for item in self.items if item.key == ref] or (
+        numbered = ref.startswith("#")
+        ref = ref.removeprefix("#")
+        found = [] if numbered else [item for item in self.items if item.key == ref] or (
             [item for item in self.items if item.key.startswith(ref)] if len(ref) >= 4 else [])
+        if ref.isdigit() and 1 <= int(ref) <= len(self.items) and str(int(ref)) == ref:
+            if found:
+                raise WorkbenchError(f"item {ref!r} is both a number in the queue and the start of a key; "
+                                     f"give #{ref} for the number or more of the key")
+            return self.items[int(ref) - 1]
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
