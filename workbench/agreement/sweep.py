@@ -45,9 +45,11 @@ class Corpus:
     def coders(self) -> int:
         return int(self.present.shape[1])
 
+    position: np.ndarray | None = None  # after select(): where each segment sits in the corpus it came from
+
     def select(self, mask: np.ndarray) -> Corpus:
         return Corpus(self.doc_ids, self.offsets, self.present, self.start[mask], self.end[mask], self.code[mask],
-                      self.coder[mask], self.doc[mask], self.ids[mask])
+                      self.coder[mask], self.doc[mask], self.ids[mask], np.arange(len(self.start))[mask])
 
 
 def build_corpus(doc_ids: list[int], lengths: list[int], present: np.ndarray, rows) -> Corpus:
