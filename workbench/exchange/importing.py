@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from ..errors import WorkbenchError
-from ..models import ParsedDocument
+from ..models import ParsedDocument, Span, Turn
+from ..units import SUPPORTED_LANGUAGES
 from ..store import Project, create_project
 from .model import Bundle, ExDocument, Report
 from .project_bundle import codebook_bundle, project_bundle
@@ -27,6 +28,10 @@ def parsed_document(doc: ExDocument) -> ParsedDocument:
 
     text = doc.text
     check_characters(len(text), doc.name)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    stored = stored_units(doc, digest)
+    if stored is not None:
+        return stored
     turns = parse_turns(text)
     language = detect_language(text)
     metadata = dict(doc.metadata)
@@ -35,8 +40,29 @@ def parsed_document(doc: ExDocument) -> ParsedDocument:
         metadata["header"] = header
     return ParsedDocument(name=doc.name, text=text, source_name=f"{doc.name}.txt", turns=turns,
                           sentences=sentences(text, turns, language, header_end(text)), paragraphs=paragraphs(text),
-                          language=language, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                          language=language, sha256=digest,
                           metadata=metadata)
+
+
+def stored_units(doc: ExDocument, digest: str) -> ParsedDocument | None:
+    """The document with the units the workbench stored with it (``workbench/units.json``), when they belong to
+    exactly this text and every span lies inside it; else None (they are found again)."""
+    units = doc.units or {}
+    if units.get("sha256") != digest:
+        return None
+    length = len(doc.text)
+    try:
+        turns = [Turn(int(s), int(e), speaker, stamp, seconds) for s, e, speaker, stamp, seconds in units["turns"]]
+        sentences = [Span(int(s), int(e)) for s, e in units["sentences"]]
+        paragraphs = [Span(int(s), int(e)) for s, e in units["paragraphs"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(0 <= u.start <= u.end <= length for u in (*turns, *sentences, *paragraphs)):
+        return None
+    language = units.get("language") if units.get("language") in SUPPORTED_LANGUAGES else "nl"
+    return ParsedDocument(name=doc.name, text=doc.text, source_name=f"{doc.name}.txt", turns=turns,
+                          sentences=sentences, paragraphs=paragraphs, language=language, sha256=digest,
+                          metadata=dict(doc.metadata))
 
 
 def store_bundle(project: Project, bundle: Bundle, report: Report, who: str) -> None:

@@ -9,7 +9,6 @@ project's version kept. Everything runs in one write transaction (the checks too
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import tempfile
 from collections import defaultdict

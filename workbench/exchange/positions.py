@@ -66,6 +66,7 @@ class SourceText:
         if lf != self.text:
             self._nfc = _nfc_map(lf)
         self._tables: dict[tuple[str, bool], tuple[list[int], list[int], list[int], list[int]]] = {}
+        self.identity = not self.has_bom and not self.crs and self._nfc is None and "\r" not in self.base
 
     def describe(self, convention: Convention) -> str:
         """The convention in words, leaving out what makes no difference for this text."""
@@ -187,6 +188,8 @@ def choose(source: SourceText, spans: Sequence[tuple[int, int]]) -> Reading:
 
 def map_span(source: SourceText, convention: Convention, start: int, end: int) -> tuple[int, int] | None:
     """A selection in ``convention`` → ``[start, end)`` in the stored text; None when outside or empty."""
+    if source.identity and convention == STANDARD:
+        return (start, end) if 0 <= start < end <= len(source.text) else None
     a = source.to_text(convention, start, False)
     b = source.to_text(convention, end, True)
     if a is None or b is None or a[0] >= b[0]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from ..store import Project
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, derived_guid, is_guid, normalise_guid
 
@@ -29,8 +31,12 @@ def project_bundle(project: Project) -> Bundle:
     texts = project.document_texts()
     doc_guids = {d.id: _guid(d.guid, "document") for d in infos}
     by_name = {d.name: doc_guids[d.id] for d in infos}
-    bundle.documents = [ExDocument(doc_guids[d.id], d.name, texts[d.id], dict(d.metadata), d.imported_at)
-                        for d in infos]
+    turns, sentences, paragraphs = project.turns(), project.units("sentence"), project.units("paragraph")
+    bundle.documents = [ExDocument(doc_guids[d.id], d.name, texts[d.id], dict(d.metadata), d.imported_at, {
+        "sha256": hashlib.sha256(texts[d.id].encode("utf-8")).hexdigest(), "language": d.language,
+        "turns": [[t.start, t.end, t.speaker, t.timestamp, t.seconds] for t in turns.get(d.id, [])],
+        "sentences": [[s.start, s.end] for s in sentences.get(d.id, [])],
+        "paragraphs": [[p.start, p.end] for p in paragraphs.get(d.id, [])]}) for d in infos]
     bundle.segments = [ExSegment(_guid(s.guid, "segment"), doc_guids[s.document_id], s.start, s.end,
                                  code_guids[s.code_id], s.coder, s.memo, s.created) for s in project.segments()]
     targets = project.memo_targets()

@@ -9,20 +9,18 @@ convention that fits the text best (see :mod:`positions`). Everything left out i
 
 from __future__ import annotations
 
-import codecs
-import io
+import json
 import zipfile
 from collections import defaultdict
-from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import WorkbenchError
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report, derived_guid, is_guid, \
     normalise_guid
+from .qdpx_files import decode_source, internal_member, open_qdpx, parse_xml, read_member, zip_members
 from .positions import STANDARD, SourceText, choose, map_span
-from .qdpx_write import LABELS, ORIGIN_NAME
+from .qdpx_write import LABELS, ORIGIN_NAME, UNITS_FILE
 
-MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
 _KNOWN = {"Project", "Users", "User", "CodeBook", "Codes", "Code", "Description", "NoteRef", "Variables", "Variable",
           "Cases", "Case", "CodeRef", "VariableValue", "VariableRef", "TextValue", "BooleanValue", "IntegerValue",
           "FloatValue", "DateValue", "DateTimeValue", "SourceRef", "SelectionRef", "Sources", "TextSource",
@@ -36,37 +34,27 @@ _TYPES = {"Integer": "number", "Float": "number", "Date": "date", "DateTime": "d
           "Text": "text"}
 
 
-def parse_xml(data: bytes, source: str) -> Any:
-    """Parse XML safely (no DTDs, no entities, no network) and drop namespaces: tags become local names."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-                             remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag[0] == "{":
-            element.tag = element.tag.rsplit("}", 1)[1]
-    return root
-
-
 class _Reader:
     def __init__(self, report: Report) -> None:
         self.report = report
         self.guids: dict[str, str] = {}
+        self.normalised: dict[str, str] = {}
         self.users: dict[str, str] = {}
         self.members: dict[str, zipfile.ZipInfo] = {}
         self.variables: dict[str, tuple[str, str]] = {}
         self.selections: dict[str, list[ExSegment]] = defaultdict(list)
         self.ours = False  # written by the workbench: positions are code points, nothing to detect
+        self.units: dict[str, dict[str, Any]] = {}  # the workbench's own units file, by source GUID
 
     def guid(self, value: str | None, kind: str) -> str:
         """A GUID in our form; a malformed one is replaced by a derived GUID (reported)."""
         value = (value or "").strip()
+        known = self.normalised.get(value)
+        if known is not None:
+            return known
         if is_guid(value):
-            return normalise_guid(value)
+            self.normalised[value] = normalise_guid(value)
+            return self.normalised[value]
         if value not in self.guids:
             self.guids[value] = derived_guid(kind, value or str(len(self.guids)))
             self.report.convert(f"malformed GUIDs replaced ({kind} {value!r})")
@@ -75,7 +63,7 @@ class _Reader:
     def user(self, value: str | None) -> str:
         if not value:
             return ""
-        key = self.guid(value, "user")
+        key = self.normalised.get(value) or self.guid(value, "user")
         return self.users.get(key, "")
 
     def codes(self, parent_element: Any, parent: str | None, into: list[ExCode],
@@ -115,57 +103,24 @@ def split_description(description: str, code: ExCode) -> None:
         setattr(code, key, "\n\n".join(parts).strip())
 
 
-def _members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    return {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
-
-
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    if info.file_size > MAX_MEMBER:
-        raise WorkbenchError(f"{info.filename} in the archive is too large ({info.file_size:,} bytes)")
-    return archive.read(info)
-
-
-def decode_source(data: bytes) -> str:
-    """A source's plain text with its BOM kept as U+FEFF (positions may count it)."""
-    from ..importers.encoding import decode_text
-
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            return "\ufeff" + data[len(bom):].decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return decode_text(data, "source")[0]
-
-
-def open_qdpx(data: bytes, source: str) -> tuple[Any, zipfile.ZipFile]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise WorkbenchError(f"{source} is not a QDPX file (not a zip archive)") from None
-    members = _members(archive)
-    qde = members.get("project.qde") or next(
-        (info for name, info in sorted(members.items()) if name.endswith(".qde") and "/" not in name), None)
-    if qde is None:
-        raise WorkbenchError(f"{source} holds no project.qde (nor any other .qde file)")
-    root = parse_xml(_read_member(archive, qde), f"{source}: {qde.filename}")
-    if root.tag != "Project":
-        raise WorkbenchError(f"{source}: {qde.filename} is not a REFI-QDA project (root element {root.tag!r})")
-    return root, archive
-
-
 def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
     """A QDPX archive → a bundle and the report of what was read, left out and converted."""
     root, archive = open_qdpx(data, source)
     report = Report("import", source)
     reader = _Reader(report)
-    reader.members = _members(archive)
+    reader.members = zip_members(archive)
     reader.ours = (root.get("origin") or "").startswith(ORIGIN_NAME)
+    units = reader.members.get(UNITS_FILE)
+    if units is not None:
+        try:
+            loaded = json.loads(read_member(archive, units))
+            reader.units = {normalise_guid(k): v for k, v in loaded.items() if is_guid(k) and isinstance(v, dict)}
+        except (ValueError, AttributeError):
+            report.convert(f"{UNITS_FILE} unreadable: turns and sentences found again")
     bundle = Bundle(name=root.get("name") or "")
-    unknown = sorted({el.tag for el in root.iter() if isinstance(el.tag, str) and el.tag not in _KNOWN})
-    for tag in unknown:
-        report.skip(f"<{tag}> elements", "not part of REFI-QDA 1.5", sum(1 for _ in root.iter(tag)))
+    unknown = _unknown_elements(root)
+    for tag in sorted(unknown):
+        report.skip(f"<{tag}> elements", "not part of REFI-QDA 1.5", unknown[tag])
     for user in root.findall("Users/User"):
         reader.users[reader.guid(user.get("guid"), "user")] = (user.get("name") or user.get("id") or "").strip()
     notes_target: dict[str, tuple[str, str | None]] = {}
@@ -181,6 +136,33 @@ def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
             report.skip(what, "the workbench has no such thing", count)
     bundle.coders = sorted({s.coder for s in bundle.segments})
     return bundle, report
+
+
+def _unknown_elements(root: Any) -> dict[str, int]:
+    """Elements REFI-QDA does not define, by tag: the whole tree except inside text selections, where only the
+    selection's children and their children are looked at (fast over hundreds of thousands of selections)."""
+    unknown: dict[str, int] = defaultdict(int)
+
+    def look(elements: Any) -> None:
+        for element in elements:
+            if isinstance(element.tag, str) and element.tag not in _KNOWN:
+                unknown[element.tag] += 1
+
+    for part in root:
+        if part.tag != "Sources":
+            look(part.iter())
+            continue
+        look([part])
+        for source in part:
+            look([source])
+            for child in source:
+                if child.tag == "PlainTextSelection":
+                    look(child)
+                    for grandchild in child:
+                        look(grandchild)
+                else:
+                    look(child.iter())
+    return unknown
 
 
 def _value(element: Any) -> str:
@@ -221,35 +203,20 @@ def _source_text(element: Any, archive: zipfile.ZipFile, reader: _Reader, name: 
     members = reader.members
     path = element.get("plainTextPath") or ""
     if path:
-        info = _internal(path, members)
+        info = internal_member(path, members)
         if info is None:
             reader.report.convert(f"{name}: plain text {path} is not in the archive")
         else:
-            raw = decode_source(_read_member(archive, info))
+            raw = decode_source(read_member(archive, info))
             if raw.strip("\ufeff \r\n\t"):
                 return raw
     rich = element.get("richTextPath") or ""
-    info = _internal(rich, members) if rich else None
+    info = internal_member(rich, members) if rich else None
     if info is not None and info.filename.lower().endswith(".docx"):
         from ..importers.formats import extract_docx
 
         reader.report.convert(f"{name}: no plain text, so the text was read from its .docx")
-        return extract_docx(_read_member(archive, info), info.filename).text
-    return None
-
-
-def _internal(path: str, members: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
-    if "://" in path:
-        scheme, rest = path.split("://", 1)
-        if scheme.lower() != "internal":
-            return None
-    else:
-        rest = path
-    rest = rest.replace("\\", "/").lstrip("/").lower()
-    base = PurePosixPath(rest).name
-    for candidate in (rest, f"sources/{rest}", f"sources/{base}"):
-        if candidate in members:
-            return members[candidate]
+        return extract_docx(read_member(archive, info), info.filename).text
     return None
 
 
@@ -283,7 +250,11 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
         if not text.text.strip():
             report.skip("text sources", "the text is empty")
             continue
-        bundle.documents.append(ExDocument(guid, name, text.text, created=element.get("creationDateTime") or ""))
+        document = ExDocument(guid, name, text.text, created=element.get("creationDateTime") or "")
+        if guid in reader.units:
+            document.units = reader.units[guid]
+            document.metadata = dict(document.units.get("metadata") or {})
+        bundle.documents.append(document)
         for ref in element.findall("NoteRef"):
             notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("document", guid))
         values = {}
@@ -295,7 +266,7 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
         if values:
             bundle.cases.append(ExCase(derived_guid("source-case", guid), name, values, [guid]))
             report.convert("variables given on sources kept as one case per source, named after it")
-        spans = [(_int(s.get("startPosition")), _int(s.get("endPosition"))) for s in selections]
+        spans = [_span(s.attrib) for s in selections]
         reading = choose(text, spans) if spans and not reader.ours else None
         convention = reading.convention if reading else STANDARD
         if reading:
@@ -305,39 +276,13 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
         elif spans:
             report.positions.append({"source": name, "convention": "code points (written by the workbench)",
                                      "on_boundaries": 0, "ends": 0})
+        source_user = reader.user(element.get("creatingUser"))
         for selection, (start, end) in zip(selections, spans):
             span = map_span(text, convention, start, end)
-            codings = selection.findall("Coding")
             if span is None:
                 report.skip("selections", "outside the text or empty")
                 continue
-            if not codings:
-                report.skip("selections without a coding", "a segment needs a code")
-                continue
-            sel_guid = reader.guid(selection.get("guid"), "selection")
-            memo_parts = [(selection.findtext("Description") or "").strip()]
-            for ref in selection.findall("NoteRef"):
-                note = reader.guid(ref.get("targetGUID"), "note")
-                notes_target.setdefault(note, ("segment", sel_guid))
-            for index, coding in enumerate(codings):
-                for ref in coding.findall("NoteRef"):
-                    notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("segment", sel_guid))
-                code_ref = coding.find("CodeRef")
-                code = reader.guid(code_ref.get("targetGUID") if code_ref is not None else "", "code")
-                if code not in codes:
-                    report.skip("codings", "their code is not in the codebook")
-                    continue
-                coder = (reader.user(coding.get("creatingUser")) or reader.user(selection.get("creatingUser"))
-                         or reader.user(element.get("creatingUser")))
-                if not coder:
-                    coder = "unknown coder"
-                    report.convert("codings without a known user given to 'unknown coder'")
-                seg_guid = sel_guid if index == 0 else reader.guid(coding.get("guid"), "coding")
-                segment = ExSegment(seg_guid, guid, span[0], span[1], code, coder,
-                                    "\n".join(p for p in memo_parts if p),
-                                    coding.get("creationDateTime") or selection.get("creationDateTime") or "")
-                bundle.segments.append(segment)
-                reader.selections[sel_guid].append(segment)
+            _read_selection(selection, span, guid, source_user, codes, reader, bundle, notes_target)
         whole = element.findall("Coding")
         for coding in whole:
             code_ref = coding.find("CodeRef")
@@ -349,11 +294,54 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
                 report.convert("codings of a whole source imported as a segment over its whole text")
 
 
-def _int(value: str | None) -> int:
+def _read_selection(selection: Any, span: tuple[int, int], source: str, source_user: str, codes: set[str],
+                    reader: _Reader, bundle: Bundle, notes_target: dict[str, tuple[str, str | None]]) -> None:
+    """One ``PlainTextSelection``: a segment per coding (the first keeps the selection's GUID)."""
+    report = reader.report
+    codings, notes, memo = [], [], ""
+    for child in selection:
+        if child.tag == "Coding":
+            codings.append(child)
+        elif child.tag == "NoteRef":
+            notes.append(child.get("targetGUID"))
+        elif child.tag == "Description":
+            memo = (child.text or "").strip()
+    if not codings:
+        report.skip("selections without a coding", "a segment needs a code")
+        return
+    attrib = selection.attrib
+    known = reader.normalised
+    sel_guid = reader.guid(attrib.get("guid"), "selection")
+    selection_user = reader.user(attrib.get("creatingUser"))
+    for note in notes:
+        notes_target.setdefault(reader.guid(note, "note"), ("segment", sel_guid))
+    for index, coding in enumerate(codings):
+        code = ""
+        for child in coding:
+            if child.tag == "CodeRef":
+                target = child.get("targetGUID")
+                code = known.get(target) or reader.guid(target, "code")
+            elif child.tag == "NoteRef":
+                notes_target.setdefault(reader.guid(child.get("targetGUID"), "note"), ("segment", sel_guid))
+        if code not in codes:
+            report.skip("codings", "their code is not in the codebook")
+            continue
+        coder = reader.user(coding.get("creatingUser")) or selection_user or source_user
+        if not coder:
+            coder = "unknown coder"
+            report.convert("codings without a known user given to 'unknown coder'")
+        seg_guid = sel_guid if index == 0 else reader.guid(coding.get("guid"), "coding")
+        segment = ExSegment(seg_guid, source, span[0], span[1], code, coder, memo,
+                            coding.get("creationDateTime") or attrib.get("creationDateTime") or "")
+        bundle.segments.append(segment)
+        reader.selections[sel_guid].append(segment)
+
+
+def _span(attrib: Any) -> tuple[int, int]:
     try:
-        return int((value or "").strip())
-    except ValueError:
-        return -1
+        return int(attrib.get("startPosition")), int(attrib.get("endPosition"))
+    except (TypeError, ValueError):
+        return -1, -1
 
 
 def _read_notes(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: Bundle,

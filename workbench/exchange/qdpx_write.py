@@ -14,6 +14,7 @@ What goes where (REFI-QDA 1.5, namespace ``urn:QDA-XML:project:1.0``):
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from collections import defaultdict
@@ -26,6 +27,7 @@ ORIGIN_NAME = "Case-Study Coding Workbench"
 ORIGIN = f"{ORIGIN_NAME} {__version__}"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+UNITS_FILE = "workbench/units.json"
 LABELS = (("when_to_use", "When to use"), ("when_not_to_use", "When not to use"), ("example", "Example"))
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _DATETIME = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")
@@ -146,6 +148,7 @@ def project_xml(bundle: Bundle) -> str:
             out.extend(f"<SourceRef targetGUID={attr(g)}/>" for g in case.documents)
             out.append("</Case>")
         out.append("</Cases>")
+    users_attr = {u: attr(user_guid(u)) for u in users}
     segments_by_doc: dict[str, list] = defaultdict(list)
     for segment in bundle.segments:
         segments_by_doc[segment.document].append(segment)
@@ -155,7 +158,7 @@ def project_xml(bundle: Bundle) -> str:
             out.append(f"<TextSource guid={attr(doc.guid)} name={attr(doc.name)} "
                        f"plainTextPath=\"internal://{doc.guid}.txt\"{_when('creationDateTime', doc.created)}>")
             for s in segments_by_doc.get(doc.guid, []):
-                user = attr(user_guid(s.coder))
+                user = users_attr[s.coder]
                 when = _when("creationDateTime", s.created)
                 out.append(f"<PlainTextSelection guid=\"{s.guid}\" startPosition=\"{s.start}\" "
                            f"endPosition=\"{s.end}\" creatingUser={user}{when}>"
@@ -171,7 +174,7 @@ def project_xml(bundle: Bundle) -> str:
     if notes:
         out.append("<Notes>")
         for guid, title, author, created, body in notes:
-            user = f" creatingUser={attr(user_guid(author))}" if author else ""
+            user = f" creatingUser={users_attr[author]}" if author else ""
             out.append(f"<Note guid={attr(guid)} name={attr(title)}{user}{_when('creationDateTime', created)}>"
                        f"<PlainTextContent>{text(body)}</PlainTextContent></Note>")
         out.append("</Notes>")
@@ -181,12 +184,17 @@ def project_xml(bundle: Bundle) -> str:
 
 
 def write_qdpx(bundle: Bundle) -> bytes:
-    """The QDPX container: ``project.qde`` and one UTF-8 text file per source under ``sources/``."""
+    """The QDPX container: ``project.qde``, one UTF-8 text file per source under ``sources/``, and
+    ``workbench/units.json`` (our own: each document's language, speaker turns, sentences, paragraphs and
+    metadata, so a workbench import need not run spaCy again; other tools ignore it)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("project.qde", project_xml(bundle).encode("utf-8"))
         for doc in bundle.documents:
             archive.writestr(f"sources/{doc.guid}.txt", doc.text.encode("utf-8"))
+        units = {doc.guid: {**doc.units, "metadata": doc.metadata} for doc in bundle.documents if doc.units}
+        if units:
+            archive.writestr(UNITS_FILE, json.dumps(units, ensure_ascii=False, separators=(",", ":")))
     return buffer.getvalue()
 
 

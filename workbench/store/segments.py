@@ -139,6 +139,7 @@ class SegmentsMixin(StoreBase):
         lengths: dict[int, int] = {}
         known_codes: set[int] = set()
         batch: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
+        names: dict[str, str] = {}
         for seg in new:
             if seg.document_id not in lengths:
                 length = self._one("SELECT characters FROM documents WHERE id = ?", (seg.document_id,))
@@ -150,17 +151,20 @@ class SegmentsMixin(StoreBase):
                 if self._one("SELECT 1 FROM codes WHERE id = ?", (seg.code_id,)) is None:
                     raise WorkbenchError(f"unknown code id {seg.code_id}")
                 known_codes.add(seg.code_id)
-            coder = normalise_name(seg.coder)
+            coder = names.get(seg.coder)
+            if coder is None:
+                coder = names[seg.coder] = normalise_name(seg.coder)
             if not coder:
                 raise WorkbenchError("a segment needs a coder (use --coder NAME)")
             batch[(seg.document_id, seg.code_id, coder)].append((seg.start, seg.end))
+        coder_ids = dict(self.conn.execute("SELECT name, id FROM coders"))
         for (doc_id, code_id, coder), spans in batch.items():
             spans.sort()
             for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
                 if s2 < e1:
                     name = self._one("SELECT name FROM codes WHERE id = ?", (code_id,))
                     raise WorkbenchError(f"segments {s1}–{e1} and {s2}–{e2} of {name!r} by {coder} overlap")
-            coder_id = self._one("SELECT id FROM coders WHERE name = ?", (coder,))
+            coder_id = coder_ids.get(coder)
             if coder_id is not None:
                 for start, end in spans:
                     hit = self._overlapping_own(doc_id, code_id, coder_id, start, end)

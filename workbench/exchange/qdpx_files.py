@@ -1,0 +1,91 @@
+"""The files of a REFI-QDA exchange: the zip container, its members, the XML (parsed safely, namespaces
+dropped) and the plain-text sources (their BOM kept, since positions may count it)."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import zipfile
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..errors import WorkbenchError
+
+_DEFAULT_NS = re.compile(rb"""\sxmlns\s*=\s*["']urn:QDA-XML:[^"']*["']""")
+MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
+
+
+def parse_xml(data: bytes, source: str) -> Any:
+    """Parse XML safely (no DTDs, no entities, no network) and drop namespaces: tags become local names."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+                             remove_comments=True, remove_pis=True)
+    head = _DEFAULT_NS.search(data, 0, 4096)  # the common case: drop the default namespace before parsing (fast)
+    if head:
+        data = data[:head.start()] + data[head.end():]
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
+    if root.tag.startswith("{"):  # a prefixed namespace (or an unusual declaration): local names throughout
+        for element in root.iter():
+            if isinstance(element.tag, str) and element.tag[0] == "{":
+                element.tag = element.tag.rsplit("}", 1)[1]
+    return root
+
+
+def zip_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    return {info.filename.lower(): info for info in archive.infolist() if not info.is_dir()}
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    if info.file_size > MAX_MEMBER:
+        raise WorkbenchError(f"{info.filename} in the archive is too large ({info.file_size:,} bytes)")
+    return archive.read(info)
+
+
+def decode_source(data: bytes) -> str:
+    """A source's plain text with its BOM kept as U+FEFF (positions may count it)."""
+    from ..importers.encoding import decode_text
+
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return "\ufeff" + data[len(bom):].decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(data, "source")[0]
+
+
+def open_qdpx(data: bytes, source: str) -> tuple[Any, zipfile.ZipFile]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise WorkbenchError(f"{source} is not a QDPX file (not a zip archive)") from None
+    members = zip_members(archive)
+    qde = members.get("project.qde") or next(
+        (info for name, info in sorted(members.items()) if name.endswith(".qde") and "/" not in name), None)
+    if qde is None:
+        raise WorkbenchError(f"{source} holds no project.qde (nor any other .qde file)")
+    root = parse_xml(read_member(archive, qde), f"{source}: {qde.filename}")
+    if root.tag != "Project":
+        raise WorkbenchError(f"{source}: {qde.filename} is not a REFI-QDA project (root element {root.tag!r})")
+    return root, archive
+
+
+def internal_member(path: str, members: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
+    if "://" in path:
+        scheme, rest = path.split("://", 1)
+        if scheme.lower() != "internal":
+            return None
+    else:
+        rest = path
+    rest = rest.replace("\\", "/").lstrip("/").lower()
+    base = PurePosixPath(rest).name
+    for candidate in (rest, f"sources/{rest}", f"sources/{base}"):
+        if candidate in members:
+            return members[candidate]
+    return None
