@@ -10,7 +10,6 @@ returns: while the project is blind, a coder reads only their own codings (and a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,18 +206,6 @@ class AccountsMixin(StoreBase):
         actor = self.privileges(who)
         actor.require(getattr(actor, check)(*args), action)
         return actor
-
-    def student_exercises(self, name: str) -> tuple[Sequence[int], Sequence[int | str]]:
-        """The documents of a student's open (not yet submitted) exercises, and the GUIDs of the exercises they
-        have submitted (as ``workbench.training.exercises.student_privileges`` reads them)."""
-        rows = self.conn.execute(
-            "SELECT e.id, e.guid, s.submitted FROM exercise_students s JOIN exercises e ON e.id = s.exercise_id "
-            "WHERE s.student = ? COLLATE NOCASE", (normalise_name(name),)).fetchall()
-        open_ids = [r[0] for r in rows if r[2] is None]
-        documents = [d for d, in self.conn.execute(
-            f"SELECT document_id FROM exercise_documents WHERE exercise_id IN ({', '.join('?' * len(open_ids))})",
-            open_ids)] if open_ids else []
-        return documents, [r[1] for r in rows if r[2] is not None]
 
     def view_as(self, who: Any) -> Privileges:
         """Let every later read of codings on this connection show only what ``who`` may see; returns them."""
