@@ -14,7 +14,7 @@ from workbench.store import create_project, open_project
 
 from ..conftest import CODEBOOK, TRANSCRIPT
 from .conftest import App
-from .helpers import apply_code, drag_select, highlight_spans, open_transcript, wait_idle
+from .helpers import apply_code, drag_select, highlight_spans, wait_idle
 
 PASSWORD = "a-long-passphrase"
 UNDO = re.compile(r"^↶ Undo: code")
@@ -35,10 +35,26 @@ def team_app(tmp_path_factory):
 
 def log_in(page, app: App, name: str) -> None:
     page.goto(app.url + "/")
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("textbox", name="Name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_text(f"Logged in as {name}").wait_for()
+    wait_idle(page)
+
+
+def open_code_page(page) -> None:
+    """The Code page through the app's own navigation (a new address would be a new session: log in again)."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Code").first.click()
+    page.wait_for_selector('[data-testid="transcript"] .wb-piece')
+    wait_idle(page)
+
+
+def rerun(page) -> None:
+    """Make the page run again (as any click does): show only my codings, then all coders again."""
+    page.get_by_text("my codings").click()
+    wait_idle(page)
+    page.get_by_text("all coders").click()
+    page.wait_for_selector('[data-testid="transcript"] .wb-piece')
     wait_idle(page)
 
 
@@ -55,8 +71,8 @@ def test_login_and_logout(team_app, browser):
         page.goto(team_app.url + "/")
         page.get_by_role("button", name="Log in").wait_for()
         assert "ria" not in page.locator('[data-testid="stMain"]').inner_text()
-        page.get_by_label("Name").fill("anna")
-        page.get_by_label("Password").fill("wrong-password")
+        page.get_by_role("textbox", name="Name").fill("anna")
+        page.get_by_role("textbox", name="Password").fill("wrong-password")
         page.get_by_role("button", name="Log in").click()
         page.get_by_text("Wrong name or password.").wait_for()
         log_in(page, team_app, "anna")
@@ -81,8 +97,8 @@ def test_two_users_code_the_same_document_at_once(team_app, browser):
     try:
         log_in(anna, team_app, "anna")
         log_in(bob, team_app, "bob")
-        open_transcript(anna, team_app, "ria")
-        open_transcript(bob, team_app, "ria")
+        open_code_page(anna)
+        open_code_page(bob)
         anna_span = offsets(team_app.project, "Sinds achtenzestig.")
         bob_span = offsets(team_app.project, "Iedereen kende iedereen.")
         drag_select(anna, *anna_span)
@@ -92,9 +108,7 @@ def test_two_users_code_the_same_document_at_once(team_app, browser):
         with open_project(team_app.project) as project:
             stored = {(s.coder, s.start, s.end) for s in project.segments()}
         assert stored == {("anna", *anna_span), ("bob", *bob_span)}
-        anna.reload()
-        anna.wait_for_selector('[data-testid="transcript"] .wb-piece')
-        wait_idle(anna)
+        rerun(anna)
         assert highlight_spans(anna, "distrust") == sorted([anna_span, bob_span])  # the other's, after a rerun
         anna.get_by_role("button", name=UNDO).click()
         anna.get_by_text(re.compile("Undone: code")).wait_for()
