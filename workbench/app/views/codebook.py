@@ -3,12 +3,10 @@ delete codes; import and export the YAML codebook."""
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from workbench.app import state
-from workbench.app.widgets import escaped, html_block, md, swatch
+from workbench.app.widgets import escaped, html_block, md, swatch, text_html
 from workbench.codebook import export_codebook, import_codebook
 
 project = state.project()
@@ -50,7 +48,7 @@ with tree_col:
                 if value:
                     st.markdown(html_block(f"<b>{label}.</b> {escaped(value)}"), unsafe_allow_html=True)
             if code.keywords:
-                st.markdown(html_block("<b>Keywords.</b> " + html.escape(", ".join(code.keywords))),
+                st.markdown(html_block("<b>Keywords.</b> " + text_html(", ".join(code.keywords))),
                             unsafe_allow_html=True)
             if not any((code.definition, code.when_to_use, code.when_not_to_use, code.example)):
                 st.caption("No definition yet: add one under Edit.")

@@ -3,7 +3,6 @@ Also the frequencies table, the code × attribute matrix and the theme report.""
 
 from __future__ import annotations
 
-import html
 import math
 
 import altair as alt
@@ -17,7 +16,7 @@ from workbench.analysis.data import AnalysisData, Scope, load
 from workbench.analysis.frequencies import MEASURES, attribute_matrix, frequencies
 from workbench.analysis.report import heatmap_svg, theme_report_html, theme_report_markdown
 from workbench.app import state
-from workbench.app.widgets import html_block, md, swatch
+from workbench.app.widgets import html_block, md, swatch, text_html
 from workbench.coding import transcript_pieces
 from workbench.errors import WorkbenchError
 from workbench.exchange.segments_table import rows_to_csv, rows_to_xlsx
@@ -99,7 +98,7 @@ with st.container(border=True):
     if attributes:
         columns = st.columns(min(4, len(attributes)))
         for i, attribute in enumerate(attributes):
-            values = columns[i % len(columns)].multiselect(attribute, project.attribute_values(attribute),
+            values = columns[i % len(columns)].multiselect(md(attribute), project.attribute_values(attribute),
                                                            key=f"cooc_attr_{attribute}", placeholder="any")
             if values:
                 where[attribute] = values
@@ -316,8 +315,8 @@ second = c2.selectbox("Code B", [None, *pair_names], key="cooc_b", format_func=l
 if first and second and first != second:
     a_id, b_id = name_to_id[first], name_to_id[second]
     found = passages(project, str(project.path), version, unit, distance, scope, a_id, b_id)
-    st.markdown(html_block(f"<b>{result.count(a_id, b_id)}</b> counted for {html.escape(first)} × "
-                           f"{html.escape(second)}; {len(found)} passage{'s' if len(found) != 1 else ''}"
+    st.markdown(html_block(f"<b>{result.count(a_id, b_id)}</b> counted for {text_html(first)} × "
+                           f"{text_html(second)}; {len(found)} passage{'s' if len(found) != 1 else ''}"
                            + (f" (showing the first {PASSAGE_LIMIT})" if len(found) > PASSAGE_LIMIT else "")
                            + "."), unsafe_allow_html=True)
     data = analysis_data(project, str(project.path), version, scope)
@@ -340,7 +339,7 @@ if first and second and first != second:
         a_marks = set(range(len(meeting.a_items)))
         parts = []
         for piece in transcript_pieces(meeting.text, relative, []):
-            text = html.escape(meeting.text[piece.start:piece.end]).replace("\n", "<br>")
+            text = text_html(meeting.text[piece.start:piece.end])
             in_a = any(s in a_marks for s in piece.segment_ids)
             in_b = any(s not in a_marks for s in piece.segment_ids)
             style = []
@@ -352,9 +351,9 @@ if first and second and first != second:
                 style.append("font-weight:600")
             parts.append(f'<span style="{";".join(style)}">{text}</span>' if style else text)
         with st.container(border=True):
-            st.markdown(html_block(f"<b>{html.escape(meeting.document)}</b> · "
-                                   f"{html.escape(meeting.speaker or 'no speaker')}"
-                                   + (f" · case {html.escape(meeting.case)}" if meeting.case else "")
+            st.markdown(html_block(f"<b>{text_html(meeting.document)}</b> · "
+                                   f"{text_html(meeting.speaker or 'no speaker')}"
+                                   + (f" · case {text_html(meeting.case)}" if meeting.case else "")
                                    + f" · {meeting.start}–{meeting.end}"), unsafe_allow_html=True)
             st.markdown('<div style="font-family:Georgia,serif;line-height:1.65">' + "".join(parts) + "</div>",
                         unsafe_allow_html=True)

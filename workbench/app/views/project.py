@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from workbench.app import login, state
-from workbench.app.widgets import html_block, md
+from workbench.app.widgets import html_block, md, text_html
 from workbench.errors import WorkbenchError
 from workbench.importers import DEFAULT_MAX_MB, SUPPORTED_EXTENSIONS
 from workbench.ingest import import_sources
@@ -18,7 +17,7 @@ project = state.project()
 state.show_flash()
 
 st.title("Project")
-st.caption(str(project.path))
+st.caption(md(project.path))
 privileges = state.privileges()
 working = login.sessions().working_now() if project.has_accounts() else []
 if working:
@@ -98,8 +97,8 @@ else:
 with st.expander(f"Memos ({len(project.memos())})"):
     for memo in project.memos():
         on = f"{memo.kind} {memo.document or memo.code}" if memo.kind != "project" else "project"
-        st.markdown(html_block(f"<b>{html.escape(memo.title or 'Memo')}</b> · {html.escape(on)} · "
-                               f"{html.escape(memo.author)} · {memo.created[:16]}"), unsafe_allow_html=True)
+        st.markdown(html_block(f"<b>{text_html(memo.title or 'Memo')}</b> · {text_html(on)} · "
+                               f"{text_html(memo.author)} · {memo.created[:16]}"), unsafe_allow_html=True)
         st.text(memo.text)
     with st.form("memo_form", clear_on_submit=True):
         kinds = {"project": None, **{f"document {n}": ("document", i) for i, n in project.document_names().items()},

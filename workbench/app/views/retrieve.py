@@ -3,13 +3,12 @@ place in the transcript; exported as CSV. Counted and paged in SQL; the export i
 
 from __future__ import annotations
 
-import html
 import io
 
 import streamlit as st
 
 from workbench.app import state
-from workbench.app.widgets import escaped, html_block, quote_block, swatch
+from workbench.app.widgets import escaped, html_block, md, quote_block, swatch, text_html
 from workbench.exchange.segments_table import iter_segment_rows, write_csv
 from workbench.retrieval import RetrieveQuery, resolve_query, retrieve_page
 
@@ -40,7 +39,7 @@ with st.container(border=True):
         columns = st.columns(min(4, len(attributes)))
         for i, attribute in enumerate(attributes):
             values = columns[i % len(columns)].multiselect(
-                attribute, project.attribute_values(attribute), key=f"ret_attr_{attribute}", placeholder="any")
+                md(attribute), project.attribute_values(attribute), key=f"ret_attr_{attribute}", placeholder="any")
             if values:
                 where[attribute] = values
 
@@ -90,10 +89,10 @@ found = retrieve_page(project, query, (page - 1) * PAGE_SIZE, PAGE_SIZE, counts=
 for item in found:
     seg = item.segment
     with st.container(border=True):
-        head = (f"{swatch(item.colour, item.code_path)} · <b>{html.escape(seg.document)}</b>"
-                f" · {html.escape(item.speaker or 'no speaker')}"
-                + (f" · case {html.escape(item.cases)}" if item.cases else "")
-                + f" · coder {html.escape(seg.coder)} · {seg.start}–{seg.end}")
+        head = (f"{swatch(item.colour, item.code_path)} · <b>{text_html(seg.document)}</b>"
+                f" · {text_html(item.speaker or 'no speaker')}"
+                + (f" · case {text_html(item.cases)}" if item.cases else "")
+                + f" · coder {text_html(seg.coder)} · {seg.start}–{seg.end}")
         st.markdown(html_block(head), unsafe_allow_html=True)
         st.markdown(quote_block(item.before, seg.text, item.after, item.colour), unsafe_allow_html=True)
         if seg.memo:
