@@ -22,7 +22,7 @@ def streamlit_command(project: str | Path, port: int = 8501, coder: str | None =
                       host: str = "127.0.0.1") -> list[str]:
     """The command line that runs the app: local only, no telemetry, no file watcher."""
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "workbench.app.offline", "run", str(APP),
         "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "true",
