@@ -19,9 +19,10 @@ from . import __version__
 from .accounts_cli import register_accounts
 from .agreement.cli import register_agreement
 from .analysis.cli import register_analysis
+from .backup_cli import register_backup, serve_backup
 from .review.cli import register_review, review_argv
 from .training.cli import register_training
-from .errors import WorkbenchError
+from .errors import WorkbenchError, store_error_message
 from .exchange.cli import register_exchange
 from .importers import DEFAULT_MAX_MB
 from .output import out, print_json, print_json_array, table
@@ -353,6 +354,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if accounts and not any(a.role == "admin" for a in accounts):
         raise WorkbenchError(f"{args.project} has accounts but no admin; add one first: workbench user add "
                              f"{args.project} NAME --role admin")
+    serve_backup(args.project, args.backups)
     door = "accounts" if accounts else ("open" if args.no_token else "token")
     return serve(args.project, port=args.port, coder=args.coder, host=args.host, door=door,
                  idle_minutes=args.idle_minutes)
@@ -530,9 +532,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--no-token", action="store_true", help="for developers: no token at the door (a warning)")
     sub.add_argument("--idle-minutes", type=float, default=None,
                      help="log out after this many minutes without activity (projects with accounts; default 60)")
+    sub.add_argument("--backups", type=int, default=7, metavar="N",
+                     help="automatic backups in PROJECT.backups/: one at start and one a day, newest N kept (0: off)")
     register_accounts(command, group, project_arg)
 
     register_analysis(command, project_arg)
+    register_backup(command, project_arg)
     register_agreement(command, project_arg)
     register_exchange(command, project_arg)
     register_review(command, group, project_arg, codebook_commands)
@@ -551,12 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
-    except sqlite3.OperationalError as exc:
-        sys.stderr.write(f"error: the project file could not be read or written ({exc}); is another program "
-                         "using it?\n")
-        return 2
     except sqlite3.Error as exc:
-        sys.stderr.write(f"error: the project file is damaged ({exc}); restore it from a backup\n")
+        sys.stderr.write(f"error: {store_error_message(exc)}\n")
         return 2
     except OSError as exc:
         sys.stderr.write(f"error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "") + "\n")

@@ -10,6 +10,7 @@ from .errors import WorkbenchError
 from .exchange.codings import read_codings
 from .ingest import import_paths
 from .store import Project, create_project
+from .store.files import refuse_stale_journal
 
 DEMO_FILES = ("interviews", "codebook/geuzenveld.yaml")
 # The demo's training exercise: the shortest interview, marloes's coding as the reference, one student.
@@ -38,6 +39,7 @@ def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, 
     path = Path(path)
     if path.exists():
         raise WorkbenchError(f"{path} already exists; choose another file name")
+    refuse_stale_journal(path)
     folder = find_demo_source(source)
     interviews = sorted((folder / "interviews").glob("*.txt"))
     if not interviews:

@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from tests.e2e.helpers import wait_idle  # noqa: E402
 
-PAGES = ["", "code", "codebook", "retrieve", "cooccurrence"]
+PAGES = ["", "code", "codebook", "retrieve", "cooccurrence", "agreement"]
 TOKEN = "probe-" + os.urandom(8).hex()
 
 
@@ -99,6 +100,7 @@ def main(project: str, out: str) -> int:
     seen: dict = {"interfaces": interfaces, "pages": {}, "websockets": {}, "browser_outside": []}
     try:
         wait_healthy(url, server)
+        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
@@ -112,10 +114,11 @@ def main(project: str, out: str) -> int:
             for path in PAGES:
                 page.goto(f"{url}/{path}")
                 page.wait_for_selector('[data-testid="stApp"]')
-                page.wait_for_function("() => document.querySelector('[data-testid=\"stApp\"]')"
-                                       ".getAttribute('data-test-script-state') === 'notRunning'")
-                page.wait_for_timeout(500)
-                seen["pages"][path or "project"] = page.locator("h1").first.inner_text()
+                wait_idle(page, 60_000)
+                try:
+                    seen["pages"][path or "project"] = page.locator("h1").first.inner_text(timeout=30_000)
+                except PlaywrightError as exc:
+                    seen["pages"][path or "project"] = f"no title: {exc}"[:300]
             browser.close()
         cookie = door_cookie(port)
         for name, origin, with_cookie in (("foreign origin with cookie", "http://attacker.example", True),

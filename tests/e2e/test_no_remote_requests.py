@@ -91,7 +91,7 @@ def open_first_dropdown(page) -> None:
         page.keyboard.press("Escape")
 
 
-@pytest.mark.parametrize("path", ["", "code", "codebook", "retrieve", "cooccurrence"])
+@pytest.mark.parametrize("path", ["", "code", "codebook", "retrieve", "cooccurrence", "agreement"])
 def test_a_page_on_a_hostile_project_requests_nothing_outside_loopback(hostile_app, watched, path):
     page, outside = watched
     open_page(page, hostile_app, path)

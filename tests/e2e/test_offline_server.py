@@ -89,9 +89,7 @@ def test_serve_on_every_address_connects_to_nothing_outside(tmp_path):
         seen["interfaces"]
     assert outside_connects((tmp_path / "control.log").read_text()), "strace should see Streamlit's own look-up"
     assert seen["pages"] == {"project": "Project", "code": "ria", "codebook": "Codebook", "retrieve": "Retrieve",
-                             "cooccurrence": "Co-occurrence"}
+                             "cooccurrence": "Co-occurrence", "agreement": "Intercoder agreement"}
     assert all("101" not in status for status in seen["websockets"].values()), seen["websockets"]
     assert seen["browser_outside"] == []
-    log = (tmp_path / "connect.log").read_text()
-    assert "127.0.0.1" in log or "AF_UNIX" in log or log == "", log[:2000]
-    assert outside_connects(log) == []
+    assert outside_connects((tmp_path / "connect.log").read_text()) == []

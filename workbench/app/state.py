@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -11,7 +12,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from workbench.coding import Change
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, store_error_message
 from workbench.privileges import Privileges
 from workbench.store import Project, open_project
 
@@ -47,7 +48,29 @@ def project() -> Project:
             st.stop()
         st.session_state["_project"] = current
         st.session_state["project_path"] = str(path)
+        daily_backup(str(path))
     return current
+
+
+def backups_to_keep() -> int:
+    """How many automatic backups ``workbench serve`` keeps (``--backups N``, passed as ``$WORKBENCH_BACKUPS``);
+    0 when the app was not started by it."""
+    try:
+        return max(int(os.environ.get("WORKBENCH_BACKUPS", "0")), 0)
+    except ValueError:
+        return 0
+
+
+def daily_backup(path: str) -> None:
+    """The daily automatic backup, taken when a session opens the project and the newest is a day old."""
+    from workbench.store.backup import rotate_backup
+
+    keep = backups_to_keep()
+    if keep:
+        try:
+            rotate_backup(path, keep, max_age_hours=24)
+        except (WorkbenchError, OSError, sqlite3.Error) as exc:
+            flash(f"The daily backup failed: {exc}", "warning")
 
 
 def coder() -> str | None:
@@ -124,6 +147,9 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
         result = action()
     except WorkbenchError as exc:
         flash(str(exc), "error")
+        return None
+    except sqlite3.Error as exc:  # busy longer than the timeout (or damaged): the command line's one line
+        flash(store_error_message(exc), "error")
         return None
     if success:
         flash(success)

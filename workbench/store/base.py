@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import random
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,6 +17,15 @@ from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+
+def busy_timeout() -> float:
+    """Seconds a change waits for another writer before it gives up with "the project file is busy"
+    (``$WORKBENCH_BUSY_TIMEOUT``, default 30)."""
+    try:
+        return max(float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", "30")), 0.0)
+    except ValueError:
+        return 30.0
 
 
 def now() -> str:
@@ -94,7 +106,7 @@ class StoreBase:
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._depth = 1
         try:
             yield
@@ -105,6 +117,32 @@ class StoreBase:
             self.conn.execute("COMMIT")
         finally:
             self._depth = 0
+
+    def _begin(self) -> None:
+        """Take the write lock (``BEGIN IMMEDIATE``). SQLite's own busy handler sleeps longer and longer (up to
+        100 ms a try), so under many writers one of them can lose again and again; here every waiter retries within
+        a few milliseconds of the lock coming free, up to :func:`busy_timeout`, then the error goes up."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        deadline = time.monotonic() + busy_timeout()
+        pause = 0.001
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                time.sleep(pause * (0.5 + random.random()))
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() >= deadline:
+                        raise
+                pause = min(pause * 1.5, 0.008)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()

@@ -6,15 +6,26 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from .base import busy_timeout
 from .project import Project
 from .schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout())
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+def refuse_stale_journal(path: Path) -> None:
+    """A ``-wal`` or ``-shm`` beside a project file that does not exist belongs to an earlier file of that name:
+    SQLite would replay it into the new file and damage it. Refuse (deleting it could throw away someone's work)."""
+    for suffix in ("-wal", "-shm"):
+        stale = Path(f"{path}{suffix}")
+        if stale.exists():
+            raise WorkbenchError(f"{stale} is left over from an earlier project file of that name; move it away or "
+                                 "delete it first")
 
 
 def create_project(path: str | Path) -> Project:
@@ -24,6 +35,7 @@ def create_project(path: str | Path) -> Project:
         raise WorkbenchError(f"{path} already exists; choose another file name")
     if not path.parent.exists():
         raise WorkbenchError(f"folder {path.parent} does not exist")
+    refuse_stale_journal(path)
     conn = _connect(path)
     try:
         conn.execute("PRAGMA journal_mode = WAL")

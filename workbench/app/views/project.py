@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
@@ -12,6 +13,7 @@ from workbench.app.widgets import html_block, md, text_html
 from workbench.errors import WorkbenchError
 from workbench.importers import DEFAULT_MAX_MB, SUPPORTED_EXTENSIONS
 from workbench.ingest import import_sources
+from workbench.store.backup import DEFAULT_KEEP, backup_bytes, backup_folder, rotate_backup
 
 project = state.project()
 state.show_flash()
@@ -117,6 +119,21 @@ with st.expander(f"Memos ({len(project.memos())})"):
             else:
                 state.flash("Memo added.")
                 st.rerun()
+
+with st.expander("Backups"):
+    keep = state.backups_to_keep()
+    st.caption(md(f"A backup holds every saved coding, also while others are coding. Automatic backups go to "
+                  f"{backup_folder(project.path)}" + (f" (one when the server starts and one a day, the newest {keep} "
+                  "kept)." if keep else " (off: start the app with workbench serve --backups N).")
+                  + " Restore one with: workbench restore BACKUP PROJECT --force"))
+    left, right = st.columns(2)
+    if left.button("Back up now (beside the project)", key="backup_now"):
+        made = state.attempt(lambda: rotate_backup(project.path, keep=max(keep, DEFAULT_KEEP)))
+        if made is not None:
+            state.flash(f"Backed up to {made}.")
+        st.rerun()
+    right.download_button("Download a backup", lambda: backup_bytes(project.path), key="backup_download",
+                          file_name=f"{Path(project.path).stem}-backup.wbproj", mime="application/octet-stream")
 
 with st.expander("Audit log (latest 200 changes)"):
     entries = project.audit_log(limit=200)
