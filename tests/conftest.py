@@ -113,3 +113,29 @@ def close_app_projects(apps) -> None:
         except KeyError:
             continue
         project.close()
+
+
+APP_MAIN = ROOT / "workbench" / "app" / "main.py"
+
+
+@pytest.fixture
+def app_on(monkeypatch: pytest.MonkeyPatch):
+    """``app_on(path, page)``: an AppTest of the app on the project file ``path``, switched to
+    ``views/<page>.py`` and run once without exceptions; every session's project is closed afterwards."""
+    from streamlit.testing.v1 import AppTest
+
+    started: list = []
+
+    def start(path: Path, page: str):
+        monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
+        monkeypatch.setattr(sys, "argv", [str(APP_MAIN)])
+        at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
+        started.append(at)
+        at.run()
+        at.switch_page(f"views/{page}.py")
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield start
+    close_app_projects(started)

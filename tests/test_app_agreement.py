@@ -4,8 +4,7 @@ disagreement passages with their links, and user strings shown as text."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,8 @@ from workbench.app.widgets import md
 from workbench.models import NewSegment
 from workbench.store import open_project
 
-from .conftest import close_app_projects
 from .test_agreement import build
 
-MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
-PAGE = "views/agreement.py"
 TRICKY = "**vet** [klik](javascript:alert(1)) <img src=x onerror=alert(1)>"
 
 
@@ -36,22 +32,9 @@ def study(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], AppTest]]:
-    started: list[AppTest] = []
-
-    def start(path: Path) -> AppTest:
-        monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
-        monkeypatch.setattr(sys, "argv", [str(MAIN)])
-        at = AppTest.from_file(str(MAIN), default_timeout=60)
-        started.append(at)
-        at.run()
-        at.switch_page(PAGE)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    yield start
-    close_app_projects(started)
+def app(app_on) -> Callable[[Path], AppTest]:
+    """``app(path)``: an AppTest on ``path`` showing the agreement page."""
+    return lambda path: app_on(path, "agreement")
 
 
 def ok(at: AppTest) -> AppTest:
