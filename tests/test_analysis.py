@@ -288,12 +288,31 @@ def test_cli_cooccurrence_json_contract(study, tmp_path, cli) -> None:
     assert cli("report", path, report).returncode == 0 and "<h2>" in report.read_text()
 
 
+def _built_transcript(turn_count: int, per_turn: int) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+    """A transcript and its units, known by construction (not read back from what the importer stored)."""
+    units: dict[str, list[tuple[int, int]]] = {"sentence": [], "turn": [], "paragraph": []}
+    text = ""
+    for i in range(turn_count):
+        if text:
+            text += "\n\n"
+        turn_start = len(text)
+        text += f"{'AB'[i % 2]}: "
+        for j in range(per_turn):
+            if j:
+                text += " "
+            sentence = f"Zin {j} van beurt {i} hier."
+            units["sentence"].append((len(text), len(text) + len(sentence)))
+            text += sentence
+        units["turn"].append((turn_start, len(text)))
+        units["paragraph"].append((turn_start, len(text)))
+    return text, units
+
+
 def test_random_project_matches_for_every_unit(tmp_path) -> None:
-    """Unit-based counts against a brute force over the stored units, on a random larger project."""
+    """Unit-based counts against a brute force over units derived from the raw text, on a random project."""
     rng = random.Random(4)
     with create_project(tmp_path / "r.wbproj") as project:
-        text = "\n\n".join(f"{'AB'[i % 2]}: " + " ".join(f"Zin {j} van beurt {i} hier." for j in range(4))
-                           for i in range(12))
+        text, units = _built_transcript(12, 4)
         import_sources(project, [("r.txt", text.encode())], language="nl")
         codes = [project.add_code(f"k{i}") for i in range(5)]
         new = []
@@ -309,10 +328,8 @@ def test_random_project_matches_for_every_unit(tmp_path) -> None:
         project.add_segments(new)
         segments = [(s.start, s.end, s.code_id) for s in project.segments()]
         for unit in ("sentence", "turn", "paragraph"):
-            spans = ([(t.start, t.end) for t in project.turns()[1]] if unit == "turn"
-                     else [(u.start, u.end) for u in project.units(unit)[1]])
             expected: dict[tuple[int, int], int] = {}
-            for u_start, u_end in spans:
+            for u_start, u_end in units[unit]:
                 present = sorted({c for s, e, c in segments if s < u_end and e > u_start})
                 for key in combinations(present, 2):
                     expected[key] = expected.get(key, 0) + 1

@@ -222,7 +222,9 @@ def test_codebook_edits_from_the_command_line(cli, ready, tmp_path) -> None:
     assert cli("codebook", "export", ready, out).returncode == 0
     assert "participation fatigue" in out.read_text(encoding="utf-8")
     audit = cli("audit", ready, "--json").json()
-    assert {"code.add", "code.rename", "code.move", "code.recolour", "code.merge"} <= {a["action"] for a in audit}
+    assert {"code.add", "code.rename", "code.move", "code.recolour", "code.merge"} <= {
+        a["action"] for a in audit["entries"]}
+    assert {"memo.add", "memo.update", "cases.import", "segment.restore"} <= set(audit["actions"])
 
 
 def test_missing_project_is_an_error_and_creates_nothing(cli, tmp_path) -> None:

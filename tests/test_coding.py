@@ -66,7 +66,7 @@ def _doc(project) -> int:
 def test_apply_adds_one_segment_per_code(project) -> None:
     codes = [project.resolve_code("distrust").id, project.resolve_code("link work").id]
     change = apply_codes(project, _doc(project), 10, 20, codes, "marloes", memo="m")
-    assert len(change.added) == 2
+    assert [before for _, before, _ in change.steps] == [None, None]
     assert {(s.start, s.end, s.code, s.memo) for s in project.segments()} == {
         (10, 20, "distrust", "m"), (10, 20, "link work", "m")}
 

@@ -205,13 +205,6 @@ def cmd_codes(args: argparse.Namespace) -> None:
 
     with _open(args) as project:
         tree = code_tree(project)
-
-    def add_totals(node: dict[str, Any]) -> int:
-        node["segments_with_children"] = node["segments"] + sum(add_totals(child) for child in node["children"])
-        return node["segments_with_children"]
-
-    for root in tree:
-        add_totals(root)
     if args.json:
         print_json(tree)
         return
@@ -236,7 +229,8 @@ def cmd_code_import(args: argparse.Namespace) -> None:
     from .exchange.codings import import_codings_file
 
     with _open(args) as project:
-        counts = import_codings_file(project, args.csv, default_coder=args.coder)
+        coder = args.coder or default_coder()
+        counts = import_codings_file(project, args.csv, default_coder=coder, who=coder)
     out(f"imported {counts['added']} codings from {Path(args.csv).name}"
         + (f"; {counts['merged']} overlapping rows of one coder's code merged" if counts["merged"] else "")
         + (f"; {counts['widened']} stored segments widened" if counts["widened"] else "") + "\n")
@@ -305,7 +299,9 @@ def cmd_audit(args: argparse.Namespace) -> None:
     with _open(args) as project:
         entries = project.audit_log(limit=args.limit)
     if args.json:
-        print_json([e.__dict__ for e in entries])
+        from .store.actions import ACTIONS
+
+        print_json({"actions": sorted(ACTIONS), "entries": [e.__dict__ for e in entries]})
         return
     out(table([(e.id, e.at, e.who, e.action, e.target) for e in entries], ("id", "at", "who", "action", "target")))
 

@@ -7,6 +7,7 @@ Optional top-level ``title`` and ``description``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +15,38 @@ import yaml
 
 from .errors import WorkbenchError
 from .models import Code
-from .store import CODE_FIELDS, Project
+from .store import CODE_FIELDS, Project, normalise_colour, normalise_name
 
 _ALLOWED_KEYS = {"name", "colour", "color", "keywords", "children", "guid", *CODE_FIELDS}
 
 
 def code_tree(project: Project, with_counts: bool = True) -> list[dict[str, Any]]:
     """The codebook as nested dicts: name, path, colour, definition, when_to_use, when_not_to_use, example,
-    keywords, segments (this code's own count) and children."""
+    keywords, segments (this code's own count), segments_with_children and children."""
     codes = project.codes()
     counts = project.segment_counts_by_code() if with_counts else {}
+    totals = subtree_totals(codes, counts)
     nodes: dict[int, dict[str, Any]] = {}
     roots: list[dict[str, Any]] = []
     for code in codes:
         node = code_record(code)
         if with_counts:
             node["segments"] = counts.get(code.id, 0)
+            node["segments_with_children"] = totals[code.id]
         node["children"] = []
         nodes[code.id] = node
         (nodes[code.parent_id]["children"] if code.parent_id else roots).append(node)
     return roots
+
+
+def subtree_totals(codes: Sequence[Code], counts: dict[int, int]) -> dict[int, int]:
+    """Each code's segments together with those of all its child codes, by code id (``codes`` depth first, as
+    :meth:`Project.codes` gives them)."""
+    totals = {code.id: counts.get(code.id, 0) for code in codes}
+    for code in reversed(codes):
+        if code.parent_id is not None:
+            totals[code.parent_id] += totals[code.id]
+    return totals
 
 
 def code_record(code: Code) -> dict[str, Any]:
@@ -54,7 +67,7 @@ def code_record(code: Code) -> dict[str, Any]:
 MAX_DEPTH = 30  # levels of codes; real codebooks have 2–4
 
 
-def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: str = "", depth: int = 1) -> None:
+def _validate_yaml_codes(items: Any, where: str, depth: int = 1) -> None:
     if depth > MAX_DEPTH:
         raise WorkbenchError(f"{where}: codes are nested more than {MAX_DEPTH} levels deep")
     if not isinstance(items, list):
@@ -67,7 +80,7 @@ def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: s
         if unknown:
             raise WorkbenchError(f"{where}: code {item['name']!r} has unknown field(s) "
                                  f"{', '.join(sorted(map(str, unknown)))[:200]}")
-        name = " ".join(item["name"].split())
+        name = normalise_name(item["name"])
         if name in names:
             raise WorkbenchError(f"{where}: code {name!r} appears twice under the same parent")
         names.add(name)
@@ -77,9 +90,7 @@ def _validate_yaml_codes(items: Any, where: str, seen_paths: set[str], prefix: s
         for key in (*CODE_FIELDS, "colour", "color", "guid"):
             if key in item and item[key] is not None and not isinstance(item[key], str):
                 raise WorkbenchError(f"{where}: {key} of {name!r} must be text")
-        path = f"{prefix}/{name}" if prefix else name
-        seen_paths.add(path)
-        _validate_yaml_codes(item.get("children") or [], where, seen_paths, path, depth + 1)
+        _validate_yaml_codes(item.get("children") or [], where, depth + 1)
 
 
 def _shown(item: Any) -> str:
@@ -114,35 +125,36 @@ def load_yaml(data: bytes | str, source: str = "codebook") -> dict[str, Any]:
         raise WorkbenchError(f"{source} is not valid YAML{where}") from None
     if not isinstance(document, dict) or "codes" not in document:
         raise WorkbenchError(f"{source} has no top-level 'codes:' list")
-    _validate_yaml_codes(document["codes"], source, set())
+    _validate_yaml_codes(document["codes"], source)
     return document
 
 
 def import_codebook(project: Project, data: bytes | str, source: str = "codebook", who: str = "") -> dict[str, int]:
-    """Merge a YAML codebook into the project: new codes are added, existing ones (same path) get the file's
-    colour, definitions and keywords. Nothing is deleted. All or nothing; returns counts added/updated."""
+    """Merge a YAML codebook into the project: new codes are added, existing ones get the file's colour,
+    definitions and keywords. A code is matched by GUID first (so a code renamed or moved here is still the same
+    code, and keeps its name and place), then by path. Nothing is deleted. All or nothing; returns counts
+    added/updated."""
     document = load_yaml(data, source)
-    existing = {code.path: code for code in project.codes()}
     counts = {"added": 0, "updated": 0}
 
     def apply(items: list[dict[str, Any]], parent_id: int | None, prefix: str) -> None:
         for item in items:
-            name = " ".join(item["name"].split())
+            name = normalise_name(item["name"])
             path = f"{prefix}/{name}" if prefix else name
             fields = {key: (item.get(key) or "").strip() for key in CODE_FIELDS if key in item}
             colour = item.get("colour") or item.get("color")
             keywords = [str(k).strip() for k in item.get("keywords") or [] if str(k).strip()]
-            if path in existing:
-                code = existing[path]
+            code = by_guid.get(str(item.get("guid") or "").strip().strip("{}").upper()) or by_path.get(path)
+            if code is not None:
                 changes: dict[str, Any] = {k: v for k, v in fields.items() if v != getattr(code, k)}
-                if colour and colour.lower() != code.colour:
+                if colour and normalise_colour(colour) != code.colour:
                     changes["colour"] = colour
                 if "keywords" in item and tuple(keywords) != code.keywords:
                     changes["keywords"] = keywords
                 if changes:
                     project.update_code(code.id, who=who, **changes)
                     counts["updated"] += 1
-                code_id = code.id
+                code_id, path = code.id, code.path
             else:
                 code_id = project.add_code(name, parent_id, colour=colour, who=who, keywords=keywords,
                                            guid=item.get("guid"), **fields)
@@ -150,6 +162,9 @@ def import_codebook(project: Project, data: bytes | str, source: str = "codebook
             apply(item.get("children") or [], code_id, path)
 
     with project.transaction():
+        codes = project.codes()
+        by_guid = {code.guid.upper(): code for code in codes}
+        by_path = {code.path: code for code in codes}
         apply(document["codes"], None, "")
     return counts
 

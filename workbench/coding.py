@@ -66,45 +66,67 @@ def enclosing_turn(turns: Sequence[Turn], offset: int) -> Span | None:
     return None
 
 
+SAME_STATE = ("document_guid", "start", "end", "code_guid", "coder", "memo")
+
+
 @dataclass
 class Change:
-    """What one coding action did, so it can be undone: segments added, removed (their records) and updated
-    (their id with the values before)."""
+    """What one coding action did, so it can be undone and redone: for each segment it touched (by GUID), its
+    record before and after (``None``: it did not exist)."""
 
     label: str
-    added: list[int] = field(default_factory=list)
-    removed: list[dict[str, Any]] = field(default_factory=list)
-    updated: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    steps: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]] = field(default_factory=list)
+
+    def record(self, project: Project, guid: str, before: dict[str, Any] | None) -> None:
+        """Note what became of segment ``guid`` (call after the write, inside its transaction)."""
+        self.steps.append((guid, before, project.segment_record(guid)))
+
+    def added(self) -> list[str]:
+        """GUIDs of the segments this change created."""
+        return [guid for guid, before, after in self.steps if before is None and after is not None]
+
+    def inverse(self, label: str) -> Change:
+        return Change(label, [(guid, after, before) for guid, before, after in reversed(self.steps)])
 
 
 def apply_codes(project: Project, document_id: int, start: int, end: int, code_ids: Sequence[int], coder: str,
-                memo: str = "") -> Change:
+                memo: str = "", who: str | None = None) -> Change:
     """Code ``[start, end)`` with each code, in one transaction. Where the coder already has an overlapping
     segment of that code, that segment is widened to cover both (and further overlapping ones are joined into
-    it) instead of adding a second one, as MAXQDA does."""
+    it) instead of adding a second one, as MAXQDA does. Audited as done by ``who`` (default: the coder)."""
     if not code_ids:
         raise WorkbenchError("choose at least one code")
     coder = normalise_name(coder)
     if not coder:
         raise WorkbenchError("a coding needs the coder's name")
-    project._check_span(document_id, start, end)
+    who = who or coder
     change = Change(label=f"code {start}–{end}")
     with project.transaction():
+        project._check_span(document_id, start, end)
         for code_id in dict.fromkeys(code_ids):
             own = [s for s in project.segments(document_ids=[document_id], code_ids=[code_id], coders=[coder])
                    if s.start < end and s.end > start]
             if not own:
-                change.added.append(project.add_segment(document_id, start, end, code_id, coder, memo=memo))
+                seg_id = project.add_segment(document_id, start, end, code_id, coder, memo=memo, who=who)
+                change.record(project, project.segment(seg_id, with_text=False).guid, None)
                 continue
             keeper, others = own[0], own[1:]
             for other in others:
-                change.removed.append(project.remove_segment(other.id, coder, reason="joined into a wider segment"))
+                before = project.remove_segment(other.id, who, reason="joined into a wider segment")
+                change.record(project, other.guid, before)
             new_start = min([start, keeper.start] + [o.start for o in others])
             new_end = max([end, keeper.end] + [o.end for o in others])
             memos = [m for m in [keeper.memo, *(o.memo for o in others), memo] if m]
-            change.updated.append((keeper.id, {"start": keeper.start, "end": keeper.end, "memo": keeper.memo}))
-            project.update_segment(keeper.id, coder, start=new_start, end=new_end, memo="\n".join(dict.fromkeys(memos)))
+            before = project.segment_record(keeper.guid)
+            project.update_segment(keeper.id, who, start=new_start, end=new_end, memo="\n".join(dict.fromkeys(memos)))
+            change.record(project, keeper.guid, before)
     return change
+
+
+def widened(change: Change) -> list[tuple[int, int, int, int]]:
+    """The existing segments a coding widened instead of adding one: ``(start, end)`` before and after each."""
+    return [(before["start"], before["end"], after["start"], after["end"])
+            for _, before, after in change.steps if before and after]
 
 
 def remove_segments(project: Project, segment_ids: Sequence[int], who: str) -> Change:
@@ -112,25 +134,59 @@ def remove_segments(project: Project, segment_ids: Sequence[int], who: str) -> C
     change = Change(label="remove coding")
     with project.transaction():
         for seg_id in segment_ids:
-            change.removed.append(project.remove_segment(seg_id, who))
+            record = project.remove_segment(seg_id, who)
+            change.record(project, record["guid"], record)
     return change
 
 
 def edit_segment(project: Project, segment_id: int, who: str, start: int | None = None, end: int | None = None,
                  memo: str | None = None) -> Change:
     """Widen, narrow or re-memo one segment."""
-    before = project.segment(segment_id, with_text=False)
-    project.update_segment(segment_id, who, start=start, end=end, memo=memo)
-    return Change(label="edit coding",
-                  updated=[(segment_id, {"start": before.start, "end": before.end, "memo": before.memo})])
-
-
-def undo(project: Project, change: Change, who: str) -> None:
-    """Reverse a change: remove what it added, put back what it updated and what it removed (all audited)."""
+    change = Change(label="edit coding")
     with project.transaction():
-        for seg_id in change.added:
-            project.remove_segment(seg_id, who, reason="undo")
-        for seg_id, before in change.updated:
-            project.update_segment(seg_id, who, start=before["start"], end=before["end"], memo=before["memo"])
-        for record in change.removed:
-            project.restore_segment(record, who)
+        guid = project.segment(segment_id, with_text=False).guid
+        before = project.segment_record(guid)
+        project.update_segment(segment_id, who, start=start, end=end, memo=memo)
+        change.record(project, guid, before)
+    return change
+
+
+def undo(project: Project, change: Change, who: str) -> Change:
+    """Reverse a change, all or nothing; returns the change that redoes it. Refused (one line saying who changed
+    it and when) when a segment it touched has since been changed or removed: an undo never touches anyone
+    else's work."""
+    return _replay(project, change.inverse(f"undo {change.label}"), who, "undo")
+
+
+def redo(project: Project, undone: Change, who: str) -> Change:
+    """Apply again a change that :func:`undo` reversed (``undone`` is what undo returned); returns its undo."""
+    return _replay(project, undone.inverse(undone.label.removeprefix("undo ")), who, "redo")
+
+
+def _replay(project: Project, change: Change, who: str, verb: str) -> Change:
+    with project.transaction():
+        for guid, expected, _ in change.steps:
+            current = project.segment_record(guid)
+            if _state(current) != _state(expected):
+                raise WorkbenchError(_changed_since(project, guid, current, verb))
+        for guid, current, target in change.steps:
+            if target is None:
+                project.remove_segment(project.segment_record(guid)["id"], who, reason=verb)
+            elif current is None:
+                project.restore_segment(target, who)
+            else:
+                project.update_segment(current["id"], who, start=target["start"], end=target["end"],
+                                       memo=target["memo"])
+    return Change(change.label, change.steps)
+
+
+def _state(record: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    return None if record is None else tuple(record.get(key) for key in SAME_STATE)
+
+
+def _changed_since(project: Project, guid: str, current: dict[str, Any] | None, verb: str) -> str:
+    last = project.last_audit_entry(guid)
+    what = "removed" if current is None else "changed"
+    if last is None:
+        return f"cannot {verb}: that coding was {what} since"
+    return f"cannot {verb}: that coding was {what} by {last.who or 'someone'} at {last.at[:19].replace('T', ' ')} UTC"

@@ -77,7 +77,7 @@ def situate(project: Project, segments: Sequence[Segment], context: int = 8) -> 
     doc_ids = {s.document_id for s in segments}
     texts = project.document_texts(doc_ids)
     by_code = {c.id: c for c in project.codes()}
-    case_names = {doc: "; ".join(names) for doc, names in project.document_case_names(doc_ids).items()}
+    case_labels = project.case_labels(doc_ids)
     indexes: dict[int, TurnIndex] = {}
     found = []
     for seg in segments:
@@ -88,6 +88,6 @@ def situate(project: Project, segments: Sequence[Segment], context: int = 8) -> 
         found.append(Retrieved(
             segment=seg, code_path=code.path, colour=code.colour,
             speaker="; ".join(indexes[seg.document_id].speakers(seg.start, seg.end)),
-            cases=case_names.get(seg.document_id, ""), before=before, after=after,
+            cases=case_labels.get(seg.document_id, ""), before=before, after=after,
         ))
     return found

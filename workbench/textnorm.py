@@ -13,6 +13,7 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def count_words(text: str) -> int:
-    """Words as a reader counts them: runs of non-space characters."""
-    return len(text.split())
+def normalise_name(name: str | None) -> str:
+    """A name as it is stored and looked up: NFC, white space folded (``" Jan  Smit "`` → ``"Jan Smit"``), so a
+    name typed on one machine and one from a macOS file name (NFD) are the same name."""
+    return unicodedata.normalize("NFC", " ".join((name or "").split()))

@@ -99,7 +99,10 @@ def parse_turns(text: str) -> list[Turn]:
 
 
 def label_end(text: str, turn: Turn) -> int:
-    """The offset just after a turn's label (and the space after it): where the speech itself begins."""
+    """The offset just after a turn's label (and the space after it): where the speech itself begins. A turn
+    without a speaker has no label, whatever its first words look like."""
+    if not turn.speaker:
+        return turn.start
     match = _LABEL_LINE.match(text, text.rfind("\n", 0, turn.start) + 1)
     if not match:
         return turn.start

@@ -35,6 +35,7 @@ MAX_PIECE = 100_000
 LONG_RUN = 64
 _LONG_RUN = re.compile(r"\S{%d,}" % (LONG_RUN + 1))
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s")
+_LINE_BREAK = re.compile(r"\n")
 
 
 def detect_language(text: str) -> str:
@@ -64,8 +65,8 @@ def pipeline(language: str) -> Language:
 
 
 def speech_blocks(text: str, turns: list[Turn], start: int = 0) -> Iterator[Span]:
-    """Blocks of running text from ``start`` on (after a title block): split at turn starts and blank lines, with
-    speaker labels left out."""
+    """Blocks of running text from ``start`` on: split at turn starts and blank lines, with speaker labels left
+    out."""
     cuts = sorted({start, len(text), *(t.start for t in turns if t.start >= start)})
     label_ends = {t.start: label_end(text, t) for t in turns}
     for begin, finish in zip(cuts, cuts[1:]):
@@ -86,11 +87,12 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[Span]:
         yield Span(start, end)
 
 
-def paragraphs(text: str) -> list[Span]:
-    """Paragraphs: runs of text between blank lines (a speaker label stays with its paragraph)."""
+def paragraphs(text: str, per_line: bool = False) -> list[Span]:
+    """Paragraphs: runs of text between blank lines (a speaker label stays with its paragraph); with
+    ``per_line``, every non-empty line (a Word or OpenDocument paragraph is one line of the stored text)."""
     spans: list[Span] = []
     position = 0
-    for match in _BLOCK_BREAK.finditer(text):
+    for match in (_LINE_BREAK if per_line else _BLOCK_BREAK).finditer(text):
         spans.extend(_trimmed(text, position, match.start()))
         position = match.end()
     spans.extend(_trimmed(text, position, len(text)))
@@ -130,7 +132,8 @@ def breakable(text: str) -> str:
 
 
 def sentences(text: str, turns: list[Turn], language: str, start: int = 0) -> list[Span]:
-    """Sentence spans of a document from ``start`` on, from spaCy, inside speech blocks (long blocks in pieces)."""
+    """Sentence spans of a document from ``start`` on, from spaCy, inside speech blocks (long blocks in pieces; a
+    title block included: every character that a paragraph holds is in a sentence too)."""
     nlp = pipeline(language)
     chunks = [piece for block in speech_blocks(text, turns, start) for piece in pieces(text, block.start, block.end)]
     result: list[Span] = []

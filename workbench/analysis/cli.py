@@ -66,7 +66,7 @@ def cmd_passages(args: argparse.Namespace) -> None:
         ids = {name: code_id for code_id, name in result.names.items()}
         chosen = []
         for ref in (args.a, args.b):
-            chosen.append(ids[ref] if ref in ids else project.resolve_code(ref).id)
+            chosen.append(data.representative(ids[ref] if ref in ids else project.resolve_code(ref).id))
         found = meetings(project, result, chosen[0], chosen[1], data=data)
     if args.format == "json":
         print_json({"unit": result.unit, "a": result.names[chosen[0]], "b": result.names[chosen[1]],

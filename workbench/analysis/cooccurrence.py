@@ -266,8 +266,7 @@ def meetings(project: Project, result: Cooccurrence, a_id: int, b_id: int, scope
     names = project.document_names()
     texts: dict[int, str] = {}
     turns = project.turns()
-    case_names = {c.id: c.name for c in project.cases()}
-    doc_cases = project.document_cases()
+    case_labels = project.case_labels()
     found: list[Meeting] = []
 
     def build(doc_id: int, start: int, end: int, a_items: list[tuple], b_items: list[tuple],
@@ -280,7 +279,7 @@ def meetings(project: Project, result: Cooccurrence, a_id: int, b_id: int, scope
             document=names[doc_id], document_id=doc_id, start=start, end=end,
             a_items=tuple(Item(*i) for i in a_items), b_items=tuple(Item(*i) for i in b_items), overlap=overlap,
             speaker="; ".join(speakers),
-            case="; ".join(case_names[c] for c in doc_cases.get(doc_id, [])), text=text[start:end],
+            case=case_labels.get(doc_id, ""), text=text[start:end],
             a_texts=tuple(text[i[1]:i[2]] for i in a_items), b_texts=tuple(text[i[1]:i[2]] for i in b_items),
         )
 

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from ..errors import WorkbenchError
 from ..filters import documents_where, subtree_ids
 from ..models import Code
+from ..intervals import join_overlapping
 from ..store import Project
 from .sweep import Columns
 
@@ -84,6 +85,11 @@ class AnalysisData:
     by_document: dict[int, list[tuple]] = field(default_factory=dict)
     document_ids: list[int] = field(default_factory=list)
     _columns: Columns | None = field(default=None, repr=False, compare=False)
+    counted_as: dict[int, int] = field(default_factory=dict)
+
+    def representative(self, code_id: int) -> int:
+        """The code that ``code_id``'s segments are counted as (itself, or its ancestor when rolled up)."""
+        return self.counted_as.get(code_id, code_id)
 
     @property
     def document_count(self) -> int:
@@ -159,7 +165,8 @@ def load(project: Project, scope: Scope) -> AnalysisData:
     representative_ids = {mapping[c] for c in in_scope_codes}
     data = AnalysisData(codes=codes, code_ids=[c.id for c in codes if c.id in representative_ids], names=names,
                         coders=project.coder_names(),
-                        document_ids=list(document_ids if document_ids is not None else all_documents))
+                        document_ids=list(document_ids if document_ids is not None else all_documents),
+                        counted_as=mapping)
     rows = project.analysis_rows(document_ids=document_ids, coders=list(scope.coders) or None,
                                  code_ids=sorted(kept) if len(kept) < len(codes) else None)
     if all(mapping[c] == c for c in kept):
@@ -171,19 +178,8 @@ def load(project: Project, scope: Scope) -> AnalysisData:
         grouped[(doc_id, mapping[code_id], coder_id)].append((start, end, seg_id))
     by_document: dict[int, list[tuple]] = defaultdict(list)
     for (doc_id, code_id, coder_id), spans in grouped.items():
-        spans.sort()
-        current: list = []
-        for start, end, seg_id in spans:
-            if current and start < current[1]:
-                current[1] = max(current[1], end)
-                current[2].append(seg_id)
-            else:
-                if current:
-                    by_document[doc_id].append((doc_id, current[0], current[1], code_id, coder_id,
-                                                _ids(current[2])))
-                current = [start, end, [seg_id]]
-        if current:
-            by_document[doc_id].append((doc_id, current[0], current[1], code_id, coder_id, _ids(current[2])))
+        for start, end, seg_ids in join_overlapping(spans):
+            by_document[doc_id].append((doc_id, start, end, code_id, coder_id, _ids(seg_ids)))
     for items in by_document.values():
         items.sort(key=itemgetter(1, 2))
     data.by_document = dict(sorted(by_document.items()))

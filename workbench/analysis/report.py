@@ -27,6 +27,7 @@ class Quote:
 @dataclass(frozen=True)
 class Theme:
     code: str
+    code_id: int
     definition: str
     frequency: Frequency
     partners: list[Pair]
@@ -76,7 +77,7 @@ def themes(project: Project, scope: Scope | None = None, unit: str = "overlap", 
     found = []
     for code_id in data.code_ids:
         partners = [p for p in result.pairs if code_id in (p.a_id, p.b_id)][:top]
-        found.append(Theme(data.names[code_id], definitions.get(code_id, ""), totals[code_id], partners,
+        found.append(Theme(data.names[code_id], code_id, definitions.get(code_id, ""), totals[code_id], partners,
                            representative_quotes(project, by_code[code_id])))
     return found, result
 
@@ -119,7 +120,7 @@ def theme_report_html(project: Project, scope: Scope | None = None, unit: str = 
                       distance: int | None = None, title: str = "Theme report") -> str:
     """The theme report as a self-contained HTML page (all text escaped)."""
     found, result = themes(project, scope, unit, distance)
-    colours = {c.name: c.colour for c in project.codes()}
+    colours = {c.id: c.colour for c in project.codes()}
     e = html.escape
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -133,7 +134,7 @@ def theme_report_html(project: Project, scope: Scope | None = None, unit: str = 
     ]
     for theme in found:
         f = theme.frequency
-        colour = colours.get(theme.code.rsplit("/", 1)[-1], "#999999")
+        colour = colours.get(theme.code_id, "#999999")
         parts.append(f"<h2><span class='swatch' style='background:{e(colour)}'></span>{e(theme.code)}</h2>")
         if theme.definition:
             parts.append(f"<p>{e(' '.join(theme.definition.split()))}</p>")

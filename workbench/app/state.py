@@ -108,9 +108,11 @@ def set_coder(name: str) -> None:
 
 
 def push_undo(change: Change, document: str) -> None:
+    """Put a new action on the undo list (a new action empties the redo list)."""
     stack = st.session_state.setdefault("undo_stack", [])
     stack.append((change, document))
     del stack[:-UNDO_DEPTH]
+    st.session_state["redo_stack"] = []
 
 
 def last_undo() -> tuple[Change, str] | None:
@@ -121,6 +123,27 @@ def last_undo() -> tuple[Change, str] | None:
 def pop_undo() -> tuple[Change, str] | None:
     stack = st.session_state.get("undo_stack") or []
     return stack.pop() if stack else None
+
+
+def push_redo(undone: Change, document: str) -> None:
+    st.session_state.setdefault("redo_stack", []).append((undone, document))
+
+
+def last_redo() -> tuple[Change, str] | None:
+    stack = st.session_state.get("redo_stack") or []
+    return stack[-1] if stack else None
+
+
+def pop_redo() -> tuple[Change, str] | None:
+    stack = st.session_state.get("redo_stack") or []
+    return stack.pop() if stack else None
+
+
+def push_undo_keeping_redo(change: Change, document: str) -> None:
+    """Put a redone action back on the undo list without emptying the redo list."""
+    stack = st.session_state.setdefault("undo_stack", [])
+    stack.append((change, document))
+    del stack[:-UNDO_DEPTH]
 
 
 def flash(message: str, kind: str = "success") -> None:

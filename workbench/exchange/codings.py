@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import WorkbenchError
 from ..importers.encoding import decode_csv
 from ..models import NewSegment
+from ..intervals import join_overlapping
 from ..store import Project, normalise_name
 from ..textnorm import normalise_text
 
@@ -99,44 +100,42 @@ def merge_own_overlaps(new: list[NewSegment]) -> tuple[list[NewSegment], int]:
     result: list[NewSegment] = []
     merged = 0
     for group in groups.values():
-        group.sort(key=lambda s: (s.start, s.end))
-        current = group[0]
-        for seg in group[1:]:
-            if seg.start < current.end:
-                memos = [m for m in (current.memo, seg.memo) if m]
-                current = NewSegment(current.document_id, current.start, max(current.end, seg.end), current.code_id,
-                                     current.coder, "\n".join(dict.fromkeys(memos)))
-                merged += 1
-            else:
-                result.append(current)
-                current = seg
-        result.append(current)
+        for start, end, parts in join_overlapping((seg.start, seg.end, seg) for seg in group):
+            memos = [seg.memo for seg in parts if seg.memo]
+            first = parts[0]
+            result.append(NewSegment(first.document_id, start, end, first.code_id, first.coder,
+                                     "\n".join(dict.fromkeys(memos))))
+            merged += len(parts) - 1
     return result, merged
 
 
-def import_codings(project: Project, data: bytes, source: str, default_coder: str | None = None) -> dict[str, int]:
-    """Add the codings of a CSV, all or nothing. One coder's overlapping rows of a code are merged into one
-    segment, and a row overlapping that coder's stored segment of the code widens it (as the coding page does);
-    returns the counts ``rows``, ``added``, ``merged`` (rows joined to another row) and ``widened``."""
-    from ..coding import apply_codes
+def import_codings(project: Project, data: bytes, source: str, default_coder: str | None = None,
+                   who: str | None = None) -> dict[str, int]:
+    """Add the codings of a CSV, all or nothing, audited as imported by ``who`` (default: each row's coder). One
+    coder's overlapping rows of a code are merged into one segment, and a row overlapping that coder's stored
+    segment of the code widens it (as the coding page does); returns the counts ``rows``, ``added``, ``merged``
+    (rows joined to another row) and ``widened``. Documents and codes are resolved inside the write transaction."""
+    from ..coding import apply_codes, widened
 
-    new = read_codings(project, data, source, default_coder)
-    segments, merged = merge_own_overlaps(new)
-    counts = {"rows": len(new), "added": 0, "merged": merged, "widened": 0}
     try:
         with project.transaction():
+            new = read_codings(project, data, source, default_coder)
+            segments, merged = merge_own_overlaps(new)
+            counts = {"rows": len(new), "added": 0, "merged": merged, "widened": 0}
             for seg in segments:
                 change = apply_codes(project, seg.document_id, seg.start, seg.end, [seg.code_id], seg.coder,
-                                     memo=seg.memo)
-                counts["added"] += len(change.added)
-                counts["widened"] += len(change.updated)
+                                     memo=seg.memo, who=who)
+                counts["added"] += len(change.added())
+                counts["widened"] += len(widened(change))
     except WorkbenchError as exc:
         raise WorkbenchError(f"{source}: {exc}") from None
     return counts
 
 
-def import_codings_file(project: Project, path: str | Path, default_coder: str | None = None) -> dict[str, int]:
+def import_codings_file(project: Project, path: str | Path, default_coder: str | None = None,
+                        who: str | None = None) -> dict[str, int]:
+    """Import a codings CSV from disk (see :func:`import_codings`)."""
     path = Path(path)
     if not path.is_file():
         raise WorkbenchError(f"no file at {path}")
-    return import_codings(project, path.read_bytes(), path.name, default_coder)
+    return import_codings(project, path.read_bytes(), path.name, default_coder, who)

@@ -23,8 +23,7 @@ def segment_rows(project: Project, segments: Sequence[Segment] | None = None) ->
     if segments is None:
         segments = project.segments(with_text=True)
     turns = project.turns()
-    case_names = {c.id: c.name for c in project.cases()}
-    doc_cases = project.document_cases()
+    case_labels = project.case_labels()
     code_paths = {c.id: c.path for c in project.codes()}
     texts: dict[int, str] = {}
     if any(not s.text for s in segments):
@@ -37,7 +36,7 @@ def segment_rows(project: Project, segments: Sequence[Segment] | None = None) ->
         rows.append({
             "id": seg.id,
             "document": seg.document,
-            "case": "; ".join(case_names[c] for c in doc_cases.get(seg.document_id, [])),
+            "case": case_labels.get(seg.document_id, ""),
             "speaker": "; ".join(indexes[seg.document_id].speakers(seg.start, seg.end)),
             "start": seg.start,
             "end": seg.end,
@@ -56,7 +55,7 @@ def iter_segment_rows(project: Project, document_ids: Sequence[int] | None = Non
     text and turns are held at a time, never the whole table. With ``segments`` each row also carries the fields
     of ``Segment.as_dict()`` under ``"segment"``."""
     code_paths = {c.id: c.path for c in project.codes()}
-    case_names = {doc: "; ".join(names) for doc, names in project.document_case_names(document_ids).items()}
+    case_names = project.case_labels(document_ids)
     for doc_id, text, turns, rows in project.iter_segment_rows(document_ids, code_ids, coders):
         speakers = TurnIndex(turns).speakers
         case = case_names.get(doc_id, "")

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import WorkbenchError
 from ..models import ParsedDocument
 from ..textnorm import normalise_text
-from ..turns import header_end, header_fields, parse_turns
+from ..turns import header_fields, parse_turns
 from ..units import SUPPORTED_LANGUAGES, detect_language, paragraphs, sentences
 from .formats import MAX_CHARACTERS, Extracted, check_characters, extract_captions, extract_docx, extract_odt, extract_pdf, extract_plain
 
@@ -66,13 +66,11 @@ def parse_bytes(
         raise WorkbenchError(f"{source} is nested too deeply to be read") from None
     check_characters(len(extracted.text), source)
     text = normalise_text(extracted.text)
-    body_start = 0
     if extracted.turns is not None:
         turns = extracted.turns
     else:
         text = text.strip("\n")
         turns = parse_turns(text)
-        body_start = header_end(text)
         header = header_fields(text)
         if header:
             extracted.metadata["header"] = header
@@ -84,8 +82,8 @@ def parse_bytes(
         text=text,
         source_name=source,
         turns=turns,
-        sentences=sentences(text, turns, language, body_start),
-        paragraphs=paragraphs(text),
+        sentences=sentences(text, turns, language),
+        paragraphs=paragraphs(text, per_line=extracted.paragraph_per_line),
         language=language,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         metadata=extracted.metadata,

@@ -32,11 +32,13 @@ def check_characters(count: int, source: str) -> None:
 
 @dataclass
 class Extracted:
-    """Raw extracted text; ``turns`` is set only when the format itself marks speakers (VTT, SRT)."""
+    """Raw extracted text; ``turns`` is set only when the format itself marks speakers (VTT, SRT);
+    ``paragraph_per_line`` when each line is a paragraph of the source (Word and OpenDocument files)."""
 
     text: str
     turns: list[Turn] | None = None
     metadata: dict[str, object] = field(default_factory=dict)
+    paragraph_per_line: bool = False
 
 
 def extract_plain(data: bytes, source: str) -> Extracted:
@@ -106,7 +108,7 @@ def extract_docx(data: bytes, source: str) -> Extracted:
         lines.extend(found)
         size += sum(len(line) + 1 for line in found)
         check_characters(size, source)
-    return Extracted("\n".join(lines), metadata=_docx_properties(document))
+    return Extracted("\n".join(lines), metadata=_docx_properties(document), paragraph_per_line=True)
 
 
 def _docx_paragraph_text(element: object) -> str:
@@ -174,7 +176,7 @@ def extract_odt(data: bytes, source: str) -> Extracted:
         lines.append(_odt_paragraph_text(element))
         size += len(lines[-1]) + 1
         check_characters(size, source)
-    return Extracted("\n".join(lines))
+    return Extracted("\n".join(lines), paragraph_per_line=True)
 
 
 def _odt_paragraph_text(paragraph: object) -> str:

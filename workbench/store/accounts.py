@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..privileges import Privileges, check_role
+from . import actions
 from .base import StoreBase, normalise_name, now, suggest
 
 SETTINGS = {"blind": ("off", ("on", "off"))}
@@ -66,7 +67,7 @@ class AccountsMixin(StoreBase):
             before = self.setting(key)
             self.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
-            self._audit(actor.name, "setting.change", key, {key: before}, {key: value})
+            self._audit(actor.name, actions.setting_changed(key, before, value))
 
     # ---------------------------------------------------------------------------------------------- accounts
     def has_accounts(self) -> bool:
@@ -117,8 +118,8 @@ class AccountsMixin(StoreBase):
                 "INSERT INTO accounts (name, role, password_hash, email, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
                 (name, role, hashed, (email or "").strip(), stamp, stamp))
             self._link_coder(name, role)
-            self._audit(actor.name, "account.add", name, None, {"name": name, "role": role,
-                                                                  "email": (email or "").strip()})
+            self._audit(actor.name, actions.account_added({"name": name, "role": role,
+                                                            "email": (email or "").strip()}))
         return self._require_account(name)
 
     def _link_coder(self, name: str, role: str) -> None:
@@ -141,7 +142,7 @@ class AccountsMixin(StoreBase):
                 raise WorkbenchError(f"{account.name} is the only admin; make another account admin first")
             self.conn.execute("UPDATE accounts SET role = ?, updated = ? WHERE name = ?", (role, now(), account.name))
             self._link_coder(account.name, role)
-            self._audit(actor.name, "account.role", account.name, {"role": account.role}, {"role": role})
+            self._audit(actor.name, actions.account_role_changed(account.name, account.role, role))
 
     def set_account_password(self, name: str, password: str, who: Any) -> None:
         """A new password: by an admin (or the file's owner), or by the user themself."""
@@ -154,7 +155,7 @@ class AccountsMixin(StoreBase):
             actor.require(actor.can_manage_accounts() or actor.is_me(account.name), "change another's password")
             self.conn.execute("UPDATE accounts SET password_hash = ?, updated = ? WHERE name = ?",
                               (hashed, now(), account.name))
-            self._audit(actor.name, "account.password", account.name, None, {"changed": True})
+            self._audit(actor.name, actions.account_password_changed(account.name))
 
     def remove_account(self, name: str, who: Any) -> None:
         """Remove an account; its coder and codings stay (attributed)."""
@@ -166,7 +167,7 @@ class AccountsMixin(StoreBase):
                 raise WorkbenchError(f"{account.name} is the only admin; make another account admin first")
             self.conn.execute("DELETE FROM accounts WHERE name = ?", (account.name,))
             self.conn.execute("UPDATE coders SET role = 'former' WHERE name = ? COLLATE NOCASE", (account.name,))
-            self._audit(actor.name, "account.remove", account.name, account.as_dict(), None)
+            self._audit(actor.name, actions.account_removed(account.as_dict()))
 
     def check_login(self, name: str, password: str) -> Account | None:
         """The account if ``password`` is its password, else None (the same time either way)."""

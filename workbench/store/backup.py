@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from . import actions
 from .files import open_project, refuse_stale_journal
 from .schema import APPLICATION_ID
 
@@ -138,7 +139,7 @@ def restore_project(backup: str | Path, project_path: str | Path, force: bool = 
 def _record_restore(project_path: Path, backup: Path) -> None:
     """Back in WAL mode, migrated forward if the backup is older, and the restore in the audit log."""
     with open_project(project_path) as project, project.transaction():
-        project._audit("", "project.restore", backup.name)
+        project._audit("", actions.project_restored(backup.name))
 
 
 # ------------------------------------------------------------------------------------------- automatic backups

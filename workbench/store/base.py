@@ -15,8 +15,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from ..textnorm import normalise_name  # noqa: F401 - the store's name rule
+
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from .actions import Action
 
 
 def busy_timeout() -> float:
@@ -36,11 +40,6 @@ def now() -> str:
 def new_guid() -> str:
     """A fresh GUID in the upper-case form REFI-QDA uses."""
     return str(uuid.uuid4()).upper()
-
-
-def normalise_name(name: str | None) -> str:
-    """A person's or document's name with its white space folded: ``" Jan  Smit "`` → ``"Jan Smit"``."""
-    return " ".join((name or "").split())
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -148,10 +147,22 @@ class StoreBase:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
-    def _audit(self, who: str, action: str, target: str, before: Any = None, after: Any = None) -> None:
-        self.conn.execute(
+    def _audit(self, who: str, action: Action) -> None:
+        """Write one audit entry (call it inside the change's transaction)."""
+        self._audit_many([(who, action)])
+
+    def _audit_many(self, entries: Iterable[tuple[str, Action]]) -> None:
+        """Write audit entries ``(who, action)`` in one statement (bulk imports), inside the change's transaction."""
+        stamp = now()
+        self.conn.executemany(
             "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-            (now(), who or "", action, target,
-             None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
-             None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True)),
+            [(stamp, who or "", action.name, action.target, _json(action.before), _json(action.after))
+             for who, action in entries],
         )
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # made once: its C encoder is fast per call
+
+
+def _json(record: Any) -> str | None:
+    return None if record is None else _JSON.encode(record)

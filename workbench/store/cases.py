@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..models import CaseInfo, CaseRow
-from .base import StoreBase, new_guid
+from . import actions
+from .base import StoreBase, new_guid, normalise_name
 
 
 class CasesMixin(StoreBase):
@@ -16,8 +17,10 @@ class CasesMixin(StoreBase):
 
     def set_cases(self, rows: Sequence[CaseRow], attribute_types: dict[str, str], who: Any = "") -> None:
         """Link documents to cases and set the cases' attribute values (typed ``number``/``date``/``text``),
-        all or nothing. A case's value given twice must agree."""
-        doc_ids = {row.document: self.document_id(row.document) for row in rows}
+        all or nothing. A case's value given twice must agree. Audited with the cases' state before and after."""
+        rows = [CaseRow(normalise_name(row.document), normalise_name(row.case),
+                        {normalise_name(k): v for k, v in row.values.items()}) for row in rows]
+        attribute_types = {normalise_name(k): v for k, v in attribute_types.items()}
         values: dict[str, dict[str, str]] = defaultdict(dict)
         for row in rows:
             if not row.case.strip():
@@ -32,6 +35,9 @@ class CasesMixin(StoreBase):
                 values[row.case][attribute] = value
         with self.transaction():
             who = self._allowed(who, "can_import", "import cases").name
+            doc_ids = {row.document: self.document_id(row.document) for row in rows}
+            names = sorted({row.case for row in rows})
+            before = self._cases_state(names, attribute_types)
             attribute_ids: dict[str, int] = {}
             for attribute, kind in attribute_types.items():
                 found = self._one("SELECT id FROM attributes WHERE name = ?", (attribute,))
@@ -58,7 +64,15 @@ class CasesMixin(StoreBase):
                         "ON CONFLICT (case_id, attribute_id) DO UPDATE SET value = excluded.value",
                         (case_ids[case], attribute_ids[attribute], value),
                     )
-            self._audit(who, "cases.import", "cases", None, {"rows": len(rows), "cases": sorted(case_ids)})
+            self._audit(who, actions.cases_imported(before, {"rows": len(rows),
+                                                             **self._cases_state(names, attribute_types)}))
+
+    def _cases_state(self, names: Sequence[str], attributes: Sequence[str]) -> dict[str, Any]:
+        """The named cases' documents and values, and the named attributes' types: what an audit entry keeps."""
+        cases = {info.name: {"guid": info.guid, "documents": list(info.documents), "values": info.values}
+                 for info in self.cases() if info.name in set(names)}
+        types = {name: kind for name, kind in self.attributes().items() if name in set(attributes)}
+        return {"cases": cases, "attribute_types": types}
 
     def attributes(self) -> dict[str, str]:
         """Attribute names and their types, by name."""
@@ -84,6 +98,10 @@ class CasesMixin(StoreBase):
             vals[case_id][attribute] = value
         return [CaseInfo(id=r[0], guid=r[1], name=r[2], documents=tuple(docs.get(r[0], ())), values=vals.get(r[0], {}))
                 for r in self.conn.execute("SELECT id, guid, name FROM cases ORDER BY name")]
+
+    def case_labels(self, document_ids: Sequence[int] | None = None) -> dict[int, str]:
+        """Each document's case names joined with ``"; "`` (as listings and exports show them), by document id."""
+        return {doc_id: "; ".join(names) for doc_id, names in self.document_case_names(document_ids).items()}
 
     def document_cases(self) -> dict[int, list[int]]:
         """Case ids by document id."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import WorkbenchError
+from . import actions
 from .base import StoreBase, normalise_name, suggest
 
 
@@ -23,7 +24,12 @@ class CodersMixin(StoreBase):
             names = [r[0] for r in self.conn.execute("SELECT name FROM coders")]
             raise WorkbenchError(f"no coder named {name!r}{suggest(name, names)}")
         with self.transaction():
-            return int(self.conn.execute("INSERT INTO coders (name, role) VALUES (?, 'coder')", (name,)).lastrowid)
+            found = self._one("SELECT id FROM coders WHERE name = ?", (name,))
+            if found is not None:
+                return int(found)
+            coder_id = int(self.conn.execute("INSERT INTO coders (name, role) VALUES (?, 'coder')", (name,)).lastrowid)
+            self._audit(name, actions.coder_added({"name": name, "role": "coder"}))
+        return coder_id
 
     def coders(self) -> list[dict[str, Any]]:
         """Coders with their role and number of segments."""
@@ -34,11 +40,6 @@ class CodersMixin(StoreBase):
                 + self._visible_where("c.id") + " GROUP BY c.id ORDER BY c.name"
             )
         ]
-
-    def set_coder_role(self, name: str, role: str) -> None:
-        coder = self.coder_id(name)
-        with self.transaction():
-            self.conn.execute("UPDATE coders SET role = ? WHERE id = ?", (role, coder))
 
     def coder_names(self) -> dict[int, str]:
         return dict(self.conn.execute("SELECT id, name FROM coders"))

@@ -10,8 +10,10 @@ from dataclasses import asdict
 from typing import Any
 
 from ..errors import WorkbenchError
+from ..intervals import join_overlapping
 from ..models import Code
-from .base import StoreBase, new_guid, now, suggest
+from . import actions
+from .base import StoreBase, new_guid, normalise_name, now, suggest
 
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
@@ -32,7 +34,8 @@ def normalise_colour(colour: str) -> str:
 
 
 def check_code_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    """A code name as stored (NFC, white space folded), or a one-line refusal."""
+    name = normalise_name(name)
     if not name:
         raise WorkbenchError("a code needs a name")
     if "/" in name:
@@ -78,7 +81,7 @@ class CodesMixin(StoreBase):
 
     def resolve_code(self, ref: str) -> Code:
         """Find a code by name, by path (``parent/child``), or case-insensitively when that is unambiguous."""
-        ref = " ".join((ref or "").split())
+        ref = normalise_name(ref)
         codes = self.codes()
         for matches in (
             [c for c in codes if c.path == ref],
@@ -117,19 +120,20 @@ class CodesMixin(StoreBase):
         definition: str = "", when_to_use: str = "", when_not_to_use: str = "", example: str = "",
         keywords: Sequence[str] = (), guid: str | None = None,
     ) -> int:
-        """Add a code (at the end of its siblings) and audit it; returns its id."""
+        """Add a code (at the end of its siblings) and audit it; returns its id. The name is checked inside the
+        write transaction, so a concurrent add of the same name gets the same message as a sequential one."""
         name = check_code_name(name)
-        if parent_id is not None and self._one("SELECT 1 FROM codes WHERE id = ?", (parent_id,)) is None:
-            raise WorkbenchError(f"no parent code with id {parent_id}")
-        self._check_sibling_name(name, parent_id)
         if colour:
             colour = normalise_colour(colour)
-        else:
-            colour = PALETTE[self._one("SELECT count(*) FROM codes") % len(PALETTE)]
-        if guid and self._one("SELECT 1 FROM codes WHERE guid = ?", (guid,)):
-            guid = None
         with self.transaction():
             who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
+            if parent_id is not None and self._one("SELECT 1 FROM codes WHERE id = ?", (parent_id,)) is None:
+                raise WorkbenchError(f"no parent code with id {parent_id}")
+            self._check_sibling_name(name, parent_id)
+            if not colour:
+                colour = PALETTE[self._one("SELECT count(*) FROM codes") % len(PALETTE)]
+            if guid and self._one("SELECT 1 FROM codes WHERE guid = ?", (guid,)):
+                guid = None
             position = self._one("SELECT coalesce(max(position), 0) + 1 FROM codes WHERE coalesce(parent_id, 0) = ?",
                                  (parent_id or 0,))
             code_id = int(self.conn.execute(
@@ -139,40 +143,37 @@ class CodesMixin(StoreBase):
                  when_not_to_use.strip(), example.strip(), json.dumps([k for k in keywords if k], ensure_ascii=False),
                  position),
             ).lastrowid)
-            self._audit(who, "code.add", self._code_guid(code_id), None, self._code_record(code_id))
+            self._audit(who, actions.code_added(self._code_record(code_id)))
         return code_id
-
-    def _code_guid(self, code_id: int) -> str:
-        return self._one("SELECT guid FROM codes WHERE id = ?", (code_id,))
 
     def update_code(self, code_id: int, who: str = "", **fields: Any) -> None:
         """Change a code's name, colour, definition, when to use, when not to use, example or keywords."""
-        before = self._code_record(code_id)
-        updates: dict[str, Any] = {}
-        for key, value in fields.items():
-            if value is None:
-                continue
-            if key == "name":
-                value = check_code_name(value)
-                self._check_sibling_name(value, before["parent_id"], exclude=code_id)
-            elif key == "colour":
-                value = normalise_colour(value)
-            elif key == "keywords":
-                value = json.dumps([str(k) for k in value if str(k).strip()], ensure_ascii=False)
-            elif key in CODE_FIELDS:
-                value = str(value).strip()
-            else:
-                raise WorkbenchError(f"a code has no field {key!r}")
-            updates[key] = value
-        if not updates:
-            return
-        action = "code.rename" if set(updates) == {"name"} else (
-            "code.recolour" if set(updates) == {"colour"} else "code.update")
         with self.transaction():
             who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
+            before = self._code_record(code_id)
+            updates: dict[str, Any] = {}
+            for key, value in fields.items():
+                if value is None:
+                    continue
+                if key == "name":
+                    value = check_code_name(value)
+                    self._check_sibling_name(value, before["parent_id"], exclude=code_id)
+                elif key == "colour":
+                    value = normalise_colour(value)
+                elif key == "keywords":
+                    value = json.dumps([str(k) for k in value if str(k).strip()], ensure_ascii=False)
+                elif key in CODE_FIELDS:
+                    value = str(value).strip()
+                else:
+                    raise WorkbenchError(f"a code has no field {key!r}")
+                updates[key] = value
+            if not updates:
+                return
             assignments = ", ".join(f"{key} = ?" for key in updates)
             self.conn.execute(f"UPDATE codes SET {assignments} WHERE id = ?", (*updates.values(), code_id))
-            self._audit(who, action, before["guid"], before, self._code_record(code_id))
+            constructor = (actions.code_renamed if set(updates) == {"name"} else
+                           actions.code_recoloured if set(updates) == {"colour"} else actions.code_updated)
+            self._audit(who, constructor(before, self._code_record(code_id)))
 
     def _descendants(self, code_id: int) -> set[int]:
         found: set[int] = set()
@@ -187,92 +188,89 @@ class CodesMixin(StoreBase):
 
     def move_code(self, code_id: int, parent_id: int | None, who: str = "", position: int | None = None) -> None:
         """Move a code under ``parent_id`` (None: top level); refuses cycles and sibling name clashes."""
-        before = self._code_record(code_id)
-        if parent_id is not None:
-            if parent_id == code_id or parent_id in self._descendants(code_id):
-                raise WorkbenchError(f"cannot move {before['path']!r} under itself or one of its children")
-            self.code(parent_id)
-        self._check_sibling_name(before["name"], parent_id, exclude=code_id)
         with self.transaction():
             who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
+            before = self._code_record(code_id)
+            if parent_id is not None:
+                if parent_id == code_id or parent_id in self._descendants(code_id):
+                    raise WorkbenchError(f"cannot move {before['path']!r} under itself or one of its children")
+                self.code(parent_id)
+            self._check_sibling_name(before["name"], parent_id, exclude=code_id)
             if position is None:
                 position = self._one(
                     "SELECT coalesce(max(position), 0) + 1 FROM codes WHERE coalesce(parent_id, 0) = ? AND id != ?",
                     (parent_id or 0, code_id))
             self.conn.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?",
                               (parent_id, position, code_id))
-            self._audit(who, "code.move", before["guid"], before, self._code_record(code_id))
+            self._audit(who, actions.code_moved(before, self._code_record(code_id)))
 
     def delete_code(self, code_id: int, who: str = "", delete_segments: bool = False) -> int:
         """Delete a code. Refused while segments use it, unless ``delete_segments``; refused while it has
-        children. Returns the number of segments deleted with it."""
-        code = self.code(code_id)
-        children = self._one("SELECT count(*) FROM codes WHERE parent_id = ?", (code_id,))
-        if children:
-            raise WorkbenchError(f"code {code.path!r} has {children} child code(s); move or delete them first")
-        used = self._one("SELECT count(*) FROM segments WHERE code_id = ?", (code_id,))
-        if used and not delete_segments:
-            raise WorkbenchError(f"code {code.path!r} is used by {used} segment(s); merge it into another code, "
-                                 "or delete it together with its segments (--delete-segments)")
+        children. Its memos stay, detached. Returns the number of segments deleted with it. Every check runs
+        inside the write transaction: a coding added meanwhile by another connection makes it refuse."""
         with self.transaction():
             who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
+            code = self.code(code_id)
+            children = self._one("SELECT count(*) FROM codes WHERE parent_id = ?", (code_id,))
+            if children:
+                raise WorkbenchError(f"code {code.path!r} has {children} child code(s); move or delete them first")
+            used = self._one("SELECT count(*) FROM segments WHERE code_id = ?", (code_id,))
+            if used and not delete_segments:
+                raise WorkbenchError(f"code {code.path!r} is used by {used} segment(s); merge it into another code, "
+                                     "or delete it together with its segments")
             for segment in self.segments(code_ids=[code_id]):
-                self._delete_segment_row(segment, who, "segment.delete", reason=f"code {code.path!r} deleted")
-            self.conn.execute("UPDATE memos SET code_id = NULL WHERE code_id = ?", (code_id,))
+                self._delete_segment_row(segment.id, who, reason=f"code {code.path!r} deleted")
+            self._reattach_memos(code_id, None, who)
             before = self._code_record(code_id)
             self.conn.execute("DELETE FROM codes WHERE id = ?", (code_id,))
-            self._audit(who, "code.delete", code.guid, before, None)
+            self._audit(who, actions.code_deleted(before))
         return used
 
     def merge_codes(self, source_id: int, target_id: int, who: str = "") -> int:
         """Merge code ``source`` into ``target``: its segments move to the target (a coder's overlapping
-        segments are joined into one), its children move under the target, then it is deleted.
+        segments are joined into one), its children and memos move to the target, then it is deleted.
         Returns the number of segments moved."""
         if source_id == target_id:
             raise WorkbenchError("cannot merge a code into itself")
-        source, target = self.code(source_id), self.code(target_id)
-        if target_id in self._descendants(source_id):
-            raise WorkbenchError(f"cannot merge {source.path!r} into its own child {target.path!r}")
-        for child_id, child_name in self.conn.execute("SELECT id, name FROM codes WHERE parent_id = ?", (source_id,)):
-            self._check_sibling_name(child_name, target_id)
-        moved = self._one("SELECT count(*) FROM segments WHERE code_id = ?", (source_id,))
         with self.transaction():
             who = self._allowed(who, "can_edit_codebook", "edit the codebook").name
-            for child_id, in self.conn.execute("SELECT id FROM codes WHERE parent_id = ?", (source_id,)).fetchall():
+            source, target = self.code(source_id), self.code(target_id)
+            if target_id in self._descendants(source_id):
+                raise WorkbenchError(f"cannot merge {source.path!r} into its own child {target.path!r}")
+            children = self.conn.execute("SELECT id, name FROM codes WHERE parent_id = ?", (source_id,)).fetchall()
+            for _, child_name in children:
+                self._check_sibling_name(child_name, target_id)
+            moved = self._one("SELECT count(*) FROM segments WHERE code_id = ?", (source_id,))
+            for child_id, _ in children:
                 self.move_code(child_id, target_id, who)
             for segment in self.segments(code_ids=[source_id]):
                 before = self._segment_record(segment.id)
                 self.conn.execute("UPDATE segments SET code_id = ?, updated = ? WHERE id = ?",
                                   (target_id, now(), segment.id))
-                self._audit(who, "segment.update", segment.guid, before, self._segment_record(segment.id))
+                self._audit(who, actions.segment_updated(before, self._segment_record(segment.id)))
             self._join_overlaps(target_id, who)
-            self.conn.execute("UPDATE memos SET code_id = ? WHERE code_id = ?", (target_id, source_id))
+            self._reattach_memos(source_id, target_id, who)
             before = self._code_record(source_id)
             self.conn.execute("DELETE FROM codes WHERE id = ?", (source_id,))
-            self._audit(who, "code.merge", source.guid, before,
-                        {"into": target.guid, "into_path": target.path, "segments_moved": moved})
+            self._audit(who, actions.code_merged(before, self._code_record(target_id), moved))
         return moved
 
     def _join_overlaps(self, code_id: int, who: str) -> None:
         """Join each coder's overlapping segments of one code into the earliest one (memos kept, joined)."""
-        rows = self.conn.execute(
-            "SELECT id, document_id, coder_id, start, end, memo FROM segments WHERE code_id = ? "
-            "ORDER BY document_id, coder_id, start, end", (code_id,)
-        ).fetchall()
-        keeper: list[Any] | None = None
-        for row in rows:
-            seg_id, doc_id, coder_id, start, end, memo = row
-            if keeper and keeper[1] == doc_id and keeper[2] == coder_id and start < keeper[4]:
-                before = self._segment_record(keeper[0])
-                keeper[4] = max(keeper[4], end)
-                memos = [m for m in (keeper[5], memo) if m]
-                keeper[5] = "\n".join(dict.fromkeys(memos))
-                absorbed = self._segment_record(seg_id)
-                self.conn.execute("DELETE FROM segments WHERE id = ?", (seg_id,))
-                self._audit(who, "segment.delete", absorbed["guid"], absorbed,
-                            {"joined_into": before["guid"]})
+        groups: dict[tuple[int, int], list[tuple[int, int, tuple[int, str]]]] = defaultdict(list)
+        for seg_id, doc_id, coder_id, start, end, memo in self.conn.execute(
+                "SELECT id, document_id, coder_id, start, end, coalesce(memo, '') FROM segments WHERE code_id = ?",
+                (code_id,)):
+            groups[(doc_id, coder_id)].append((start, end, (seg_id, memo)))
+        for spans in groups.values():
+            for _, end, parts in join_overlapping(spans):
+                if len(parts) == 1:
+                    continue
+                keeper = parts[0][0]
+                before = self._segment_record(keeper)
+                for seg_id, _ in parts[1:]:
+                    self._delete_segment_row(seg_id, who, joined_into=before["guid"])
+                memo = "\n".join(dict.fromkeys(m for _, m in parts if m))
                 self.conn.execute("UPDATE segments SET end = ?, memo = ?, updated = ? WHERE id = ?",
-                                  (keeper[4], keeper[5], now(), keeper[0]))
-                self._audit(who, "segment.update", before["guid"], before, self._segment_record(keeper[0]))
-            else:
-                keeper = list(row)
+                                  (end, memo, now(), keeper))
+                self._audit(who, actions.segment_updated(before, self._segment_record(keeper)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WorkbenchError
-from . import audit
+from . import actions
 from .base import StoreBase, new_guid, normalise_name, now
 
 COMMENT_TARGETS = ("segment", "code")
@@ -69,7 +69,7 @@ class CommentsMixin(StoreBase):
                 (guid, kind, target_guid, thread or guid, parent_guid, author, text, now()),
             ).lastrowid)
             comment = self.comment(comment_id)
-            self._audit(author, *audit.comment_add(comment.as_json()))
+            self._audit(author, actions.comment_added(comment.as_json()))
         return comment
 
     def comment(self, comment_id: int) -> Comment:

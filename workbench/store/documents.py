@@ -9,14 +9,49 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..models import DocumentInfo, ParsedDocument, Span, Turn
-from .base import StoreBase, chunks, new_guid, now, suggest
+from . import actions
+from .base import StoreBase, chunks, new_guid, normalise_name, now, suggest
 
 
 class DocumentsMixin(StoreBase):
     """Import and read documents, turns and units."""
 
     def add_documents(self, documents: Sequence[ParsedDocument], who: str = "") -> list[int]:
-        """Store parsed documents, all or nothing. Refuses duplicate names and duplicate content."""
+        """Store parsed documents, all or nothing. Refuses duplicate names and duplicate content (checked inside
+        the write transaction, so a concurrent import of the same file gets the same message)."""
+        ids: list[int] = []
+        for doc in documents:
+            doc.name = normalise_name(doc.name)
+        with self.transaction():
+            who = self._allowed(who, "can_import", "import documents").name
+            self._check_new_documents(documents)
+            position = self._one("SELECT coalesce(max(position), 0) FROM documents")
+            for doc in documents:
+                position += 1
+                guid = doc.guid or new_guid()
+                cursor = self.conn.execute(
+                    "INSERT INTO documents (guid, name, text, source_name, sha256, imported_at, language,"
+                    " characters, words, metadata, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (guid, doc.name, doc.text, doc.source_name, doc.sha256, now(), doc.language,
+                     len(doc.text), len(doc.text.split()), json.dumps(doc.metadata, ensure_ascii=False), position),
+                )
+                doc_id = int(cursor.lastrowid)
+                ids.append(doc_id)
+                self.conn.executemany(
+                    "INSERT INTO turns (document_id, start, end, speaker, timestamp, seconds) VALUES (?,?,?,?,?,?)",
+                    [(doc_id, t.start, t.end, t.speaker, t.timestamp, t.seconds) for t in doc.turns],
+                )
+                self.conn.executemany(
+                    "INSERT INTO units (document_id, kind, start, end) VALUES (?, ?, ?, ?)",
+                    [(doc_id, "sentence", s.start, s.end) for s in doc.sentences]
+                    + [(doc_id, "paragraph", p.start, p.end) for p in doc.paragraphs],
+                )
+                self._audit(who, actions.document_imported(
+                    {"guid": guid, "name": doc.name, "source": doc.source_name, "sha256": doc.sha256,
+                     "characters": len(doc.text)}))
+        return ids
+
+    def _check_new_documents(self, documents: Sequence[ParsedDocument]) -> None:
         names_seen: dict[str, str] = {}
         hashes_seen: dict[str, str] = {}
         for doc in documents:
@@ -33,33 +68,6 @@ class DocumentsMixin(StoreBase):
                                      "(same content)")
             if self._one("SELECT 1 FROM documents WHERE name = ?", (doc.name,)):
                 raise WorkbenchError(f"a document named {doc.name!r} already exists; choose another name with --name")
-        ids: list[int] = []
-        with self.transaction():
-            who = self._allowed(who, "can_import", "import documents").name
-            position = self._one("SELECT coalesce(max(position), 0) FROM documents")
-            for doc in documents:
-                position += 1
-                cursor = self.conn.execute(
-                    "INSERT INTO documents (guid, name, text, source_name, sha256, imported_at, language,"
-                    " characters, words, metadata, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (doc.guid or new_guid(), doc.name, doc.text, doc.source_name, doc.sha256, now(), doc.language,
-                     len(doc.text), len(doc.text.split()), json.dumps(doc.metadata, ensure_ascii=False), position),
-                )
-                doc_id = int(cursor.lastrowid)
-                ids.append(doc_id)
-                self.conn.executemany(
-                    "INSERT INTO turns (document_id, start, end, speaker, timestamp, seconds) VALUES (?,?,?,?,?,?)",
-                    [(doc_id, t.start, t.end, t.speaker, t.timestamp, t.seconds) for t in doc.turns],
-                )
-                self.conn.executemany(
-                    "INSERT INTO units (document_id, kind, start, end) VALUES (?, ?, ?, ?)",
-                    [(doc_id, "sentence", s.start, s.end) for s in doc.sentences]
-                    + [(doc_id, "paragraph", p.start, p.end) for p in doc.paragraphs],
-                )
-                self._audit(who, "document.import", doc.name, None,
-                            {"name": doc.name, "source": doc.source_name, "sha256": doc.sha256,
-                             "characters": len(doc.text)})
-        return ids
 
     def documents(self, document_id: int | None = None) -> list[DocumentInfo]:
         """All documents in import order (or only ``document_id``), with counts of turns, speakers, cases and
@@ -109,6 +117,7 @@ class DocumentsMixin(StoreBase):
 
     def document_id(self, name: str) -> int:
         """Resolve a document name to its id, or raise a message that suggests close names."""
+        name = normalise_name(name)
         found = self._one("SELECT id FROM documents WHERE name = ?", (name,))
         if found is not None:
             return int(found)

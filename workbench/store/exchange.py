@@ -7,47 +7,16 @@ GUID, which may be rows already here or rows added in the same call.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbenchError
 from ..models import NewSegment, ParsedDocument
+from . import actions
 from .base import StoreBase, new_guid, normalise_name, now
 
 if TYPE_CHECKING:
     from ..exchange.model import ExCase, ExCode, ExDocument, ExMemo, ExSegment
-
-
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # made once: its C encoder is fast per call
-
-
-def audit_row(who: str, action: str, target: str, before: Any = None, after: Any = None,
-              at: str | None = None) -> tuple[Any, ...]:
-    """One audit-log row (for ``executemany``), the same shape as :meth:`StoreBase._audit` writes."""
-    return (at or now(), who or "", action, target, None if before is None else _JSON.encode(before),
-            None if after is None else _JSON.encode(after))
-
-
-SEGMENT_FIELDS = ("guid", "start", "end", "code_guid", "coder", "memo", "created")
-
-
-def segments_import_entry(who: str, source: str, document_guid: str, records: list[list[Any]],
-                          at: str) -> tuple[Any, ...]:
-    """Audit: the segments of one document brought in from another tool or copy, one row per segment in the
-    order of ``SEGMENT_FIELDS`` (one entry per document keeps a 200,000-segment import fast)."""
-    return audit_row(who, "segments.import", document_guid, None,
-                     {"from": source, "fields": list(SEGMENT_FIELDS), "segments": records}, at)
-
-
-def memo_import_entry(who: str, source: str, record: dict[str, Any], at: str) -> tuple[Any, ...]:
-    """Audit: a memo brought in."""
-    return audit_row(who, "memo.import", record["guid"], None, {**record, "from": source}, at)
-
-
-def case_import_entry(who: str, source: str, record: dict[str, Any], at: str) -> tuple[Any, ...]:
-    """Audit: a case (or new members of a case) brought in."""
-    return audit_row(who, "case.import", record["guid"], None, {**record, "from": source}, at)
 
 
 class ExchangeMixin(StoreBase):
@@ -84,9 +53,9 @@ class ExchangeMixin(StoreBase):
             self._add_imported_segments(segments, doc_ids, code_ids, who, source)
             self._add_imported_memos(memos, doc_ids, code_ids, who, source)
             self._add_imported_cases(cases, case_links, attributes, doc_ids, who, source)
-            self._audit(who, "project.import", source, None,
-                        {"codes": len(codes), "documents": len(documents), "segments": len(segments),
-                         "memos": len(memos), "cases": len(cases), "case_members": len(case_links)})
+            self._audit(who, actions.project_imported(source, {
+                "codes": len(codes), "documents": len(documents), "segments": len(segments), "memos": len(memos),
+                "cases": len(cases), "case_members": len(case_links)}))
 
     def _add_imported_segments(self, segments: Sequence[ExSegment], doc_ids: dict[str, int],
                                code_ids: dict[str, int], who: str, source: str) -> None:
@@ -120,10 +89,8 @@ class ExchangeMixin(StoreBase):
             "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         documents = dict(self.conn.execute("SELECT id, guid FROM documents"))
-        self.conn.executemany(
-            "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-            [segments_import_entry(who, source, documents[doc_id], records, stamp)
-             for doc_id, records in by_document.items()])
+        self._audit_many((who, actions.segments_imported(documents[doc_id], records, source))
+                         for doc_id, records in by_document.items())
 
     def _add_imported_memos(self, memos: Sequence[ExMemo], doc_ids: dict[str, int], code_ids: dict[str, int],
                             who: str, source: str) -> None:
@@ -143,15 +110,11 @@ class ExchangeMixin(StoreBase):
                 "INSERT INTO memos (guid, kind, document_id, code_id, author, title, text, created, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (guid, memo.kind, document_id, code_id, memo.author, memo.title, memo.text, created, created))
-            self.conn.execute(
-                "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                memo_import_entry(who or memo.author, source, {"guid": guid, "kind": memo.kind,
-                                                                "on": memo.target, "title": memo.title,
-                                                                "text": memo.text}, stamp))
+            self._audit(who or memo.author, actions.memo_imported({"guid": guid, "kind": memo.kind, "on": memo.target,
+                                                                   "title": memo.title, "text": memo.text}, source))
 
     def _add_imported_cases(self, cases: Sequence[ExCase], links: Sequence[tuple[str, str]],
                             attributes: dict[str, str], doc_ids: dict[str, int], who: str, source: str) -> None:
-        stamp = now()
         attribute_ids = {name: i for i, name in self.conn.execute("SELECT id, name FROM attributes")}
         for name, kind in attributes.items():
             if name not in attribute_ids:
@@ -174,15 +137,11 @@ class ExchangeMixin(StoreBase):
             members = [doc_ids[g] for g in case.documents if g in doc_ids]
             self.conn.executemany("INSERT OR IGNORE INTO document_cases (document_id, case_id) VALUES (?, ?)",
                                   [(d, case_id) for d in members])
-            self.conn.execute(
-                "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                case_import_entry(who, source, {"guid": guid, "name": case.name, "values": case.values,
-                                                "documents": len(members)}, stamp))
+            self._audit(who, actions.case_imported({"guid": guid, "name": case.name, "values": case.values,
+                                                    "documents": len(members)}, source))
         case_ids = {g.upper(): i for i, g in self.conn.execute("SELECT id, guid FROM cases")}
         for case_guid, doc_guid in links:
             if case_guid.upper() in case_ids and doc_guid in doc_ids:
                 self.conn.execute("INSERT OR IGNORE INTO document_cases (document_id, case_id) VALUES (?, ?)",
                                   (doc_ids[doc_guid], case_ids[case_guid.upper()]))
-                self.conn.execute(
-                    "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-                    case_import_entry(who, source, {"guid": case_guid, "document": doc_guid}, stamp))
+                self._audit(who, actions.case_imported({"guid": case_guid, "document": doc_guid}, source))

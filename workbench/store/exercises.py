@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import WorkbenchError
-from . import audit
+from . import actions
 from .base import StoreBase, new_guid, normalise_name, now, suggest
 
 
@@ -68,7 +68,7 @@ class ExercisesMixin(StoreBase):
             self.conn.executemany("INSERT INTO exercise_students (exercise_id, student) VALUES (?, ?)",
                                   [(exercise_id, s) for s in names])
             exercise = self.exercise(exercise_id)
-            self._audit(who, *audit.exercise_add(exercise.as_json()))
+            self._audit(who, actions.exercise_added(exercise.as_json()))
         return exercise
 
     def add_exercise_students(self, exercise_id: int, students: Sequence[str], who: str) -> Exercise:
@@ -84,7 +84,7 @@ class ExercisesMixin(StoreBase):
                 self.conn.execute("INSERT OR IGNORE INTO exercise_students (exercise_id, student) VALUES (?, ?)",
                                   (exercise_id, student))
             after = self.exercise(exercise_id)
-            self._audit(who, *audit.exercise_students(before.as_json(), after.as_json()))
+            self._audit(who, actions.exercise_students_added(before.as_json(), after.as_json()))
         return after
 
     def submit_exercise(self, exercise_id: int, student: str) -> Exercise:
@@ -100,7 +100,8 @@ class ExercisesMixin(StoreBase):
             stamp = now()
             self.conn.execute("UPDATE exercise_students SET submitted = ? WHERE exercise_id = ? AND student = ?",
                               (stamp, exercise_id, student))
-            self._audit(student, *audit.exercise_submit(exercise.guid, exercise.name, student, stamp))
+            self._audit(student, actions.exercise_submitted(exercise.guid, {"student": student, "submitted": stamp,
+                                                                            "exercise": exercise.name}))
         return self.exercise(exercise_id)
 
     def exercise(self, ref: int | str) -> Exercise:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import NewSegment
-from . import audit
+from . import actions
 from .base import StoreBase, new_guid, now
 
 
@@ -83,7 +83,7 @@ class ReviewMixin(StoreBase):
                               "AND item_key = ?", (coder_a, coder_b, consensus, item))
             self.conn.execute(f"INSERT INTO review_decisions ({_COLUMNS}) VALUES ({', '.join('?' * 13)})", values)
             after = _decision(values)
-            self._audit(who, *audit.review_decide(item, before.as_json() if before else None,
-                                                  {**after.as_json(), "coders": [coder_a, coder_b],
-                                                   "document": document_guid, "code": code_guid}))
+            self._audit(who, actions.review_decided(item, before.as_json() if before else None,
+                                                    {**after.as_json(), "coders": [coder_a, coder_b],
+                                                     "document": document_guid, "code": code_guid}))
         return after

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x5742_4E43  # "WBNC": marks a file as a workbench project
 
 
@@ -144,6 +144,35 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db["settings"].create({"key": str, "value": str}, pk="key", not_null={"value"})
 
 
+_NEVER_REUSED = {
+    "segments": (
+        'id INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT NOT NULL,'
+        ' document_id INTEGER NOT NULL REFERENCES documents(id), start INTEGER NOT NULL, "end" INTEGER NOT NULL,'
+        ' code_id INTEGER NOT NULL REFERENCES codes(id), coder_id INTEGER NOT NULL REFERENCES coders(id),'
+        ' memo TEXT, created TEXT, updated TEXT'
+    ),
+    "audit_log": (
+        "id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT, action TEXT NOT NULL, target TEXT,"
+        " before TEXT, after TEXT"
+    ),
+}
 
-MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4}
+
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Ids are never reused: segments and the audit log are rebuilt with AUTOINCREMENT (rows, ids and indexes
+    kept), and the audit log is indexed by target (an undo asks who last changed a segment)."""
+    for table, columns in _NEVER_REUSED.items():
+        indexes = [sql for sql, in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [table])]
+        names = ", ".join(f'"{c}"' for c in db[table].columns_dict)
+        db.execute(f"CREATE TABLE {table}_rebuilt ({columns})")
+        db.execute(f"INSERT INTO {table}_rebuilt ({names}) SELECT {names} FROM {table}")
+        db.execute(f"DROP TABLE {table}")
+        db.execute(f"ALTER TABLE {table}_rebuilt RENAME TO {table}")
+        for statement in indexes:
+            db.execute(statement)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_audit_log_target ON audit_log (target)")
+
+
+MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5}
 

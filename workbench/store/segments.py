@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..models import NewSegment, Segment
+from . import actions
 from .base import StoreBase, in_filters, new_guid, normalise_name, now
 
 
@@ -56,14 +57,19 @@ class SegmentsMixin(StoreBase):
 
     def _segment_record(self, segment_id: int) -> dict[str, Any]:
         row = self.conn.execute(
-            "SELECT s.guid, d.name, s.start, s.end, c.guid, c.name, k.name, coalesce(s.memo, ''), s.created "
+            "SELECT s.guid, d.guid, d.name, s.start, s.end, c.guid, c.name, k.name, coalesce(s.memo, ''), s.created "
             "FROM segments s JOIN documents d ON d.id = s.document_id JOIN codes c ON c.id = s.code_id "
             "JOIN coders k ON k.id = s.coder_id WHERE s.id = ?", (segment_id,)
         ).fetchone()
         if row is None:
             raise WorkbenchError(f"no segment with id {segment_id}")
-        keys = ("guid", "document", "start", "end", "code_guid", "code", "coder", "memo", "created")
+        keys = ("guid", "document_guid", "document", "start", "end", "code_guid", "code", "coder", "memo", "created")
         return {"id": segment_id, **dict(zip(keys, row))}
+
+    def segment_record(self, guid: str) -> dict[str, Any] | None:
+        """The current record of the segment with this GUID (as the audit log stores it), or None if it is gone."""
+        seg_id = self._one("SELECT id FROM segments WHERE guid = ?", (guid,))
+        return None if seg_id is None else self._segment_record(seg_id)
 
     def _check_span(self, document_id: int, start: int, end: int, length: int | None = None) -> None:
         if length is None:
@@ -98,7 +104,8 @@ class SegmentsMixin(StoreBase):
 
     def add_segments(self, new: Sequence[NewSegment], who: str | None = None) -> list[int]:
         """Add several segments, all or nothing, with the checks of :meth:`add_segment`. The checks run inside the
-        write transaction, so another connection cannot slip an overlapping segment in between."""
+        write transaction, so another connection cannot slip an overlapping segment in between. Each segment is
+        audited as added by ``who`` (the person who coded or imported it; default: its coder)."""
         with self.transaction():
             self._check_new_segments(new)
             actors = self._coding_actors(new, who)
@@ -109,15 +116,14 @@ class SegmentsMixin(StoreBase):
                 coder = normalise_name(seg.coder)
                 if coder not in coder_ids:
                     coder_ids[coder] = self.coder_id(coder)
-                guid = new_guid()
                 seg_id = int(self.conn.execute(
                     "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (guid, seg.document_id, seg.start, seg.end, seg.code_id, coder_ids[coder], seg.memo or "",
+                    (new_guid(), seg.document_id, seg.start, seg.end, seg.code_id, coder_ids[coder], seg.memo or "",
                      stamp, stamp),
                 ).lastrowid)
                 ids.append(seg_id)
-                self._audit(actors[coder].name, "segment.add", guid, None, self._segment_record(seg_id))
+                self._audit(actors[coder].name, actions.segment_added(self._segment_record(seg_id)))
         return ids
 
     def _coding_actors(self, new: Sequence[NewSegment], who: Any) -> dict[str, Any]:
@@ -189,12 +195,12 @@ class SegmentsMixin(StoreBase):
             before = self._segment_record(segment_id)
             self.conn.execute("UPDATE segments SET start = ?, end = ?, memo = ?, updated = ? WHERE id = ?",
                               (start, end, seg.memo if memo is None else memo, now(), segment_id))
-            self._audit(who, "segment.update", seg.guid, before, self._segment_record(segment_id))
+            self._audit(who, actions.segment_updated(before, self._segment_record(segment_id)))
 
-    def _delete_segment_row(self, segment: Segment, who: str, action: str, reason: str = "") -> None:
-        before = self._segment_record(segment.id)
-        self.conn.execute("DELETE FROM segments WHERE id = ?", (segment.id,))
-        self._audit(who, action, segment.guid, before, {"reason": reason} if reason else None)
+    def _delete_segment_row(self, segment_id: int, who: str, reason: str = "", joined_into: str | None = None) -> None:
+        before = self._segment_record(segment_id)
+        self.conn.execute("DELETE FROM segments WHERE id = ?", (segment_id,))
+        self._audit(who, actions.segment_deleted(before, reason, joined_into))
 
     def remove_segment(self, segment_id: int, who: str, reason: str = "") -> dict[str, Any]:
         """Remove a coding (audited with the full record, so it can be restored); returns that record."""
@@ -203,36 +209,37 @@ class SegmentsMixin(StoreBase):
             who = self._allowed(who, "can_remove_segment", f"remove {seg.coder}'s coding", seg.coder,
                                 seg.document_id).name
             record = self._segment_record(segment_id)
-            self._delete_segment_row(seg, who, "segment.delete", reason)
+            self._delete_segment_row(segment_id, who, reason)
         return record
 
     def restore_segment(self, record: dict[str, Any], who: str) -> int:
-        """Put back a removed segment from its audit record (same GUID, memo and creation time)."""
+        """Put back a removed segment from its audit record (same GUID when it is free, memo and creation time),
+        with the checks of :meth:`add_segment`."""
         with self.transaction():
-            return self._restore_segment(record, who)
-
-    def _restore_segment(self, record: dict[str, Any], who: str) -> int:
-        doc_id = self.document_id(record["document"])
-        who = self._allowed(who, "can_remove_segment", f"restore {record['coder']}'s coding", record["coder"],
-                            doc_id).name
-        code_id = self._one("SELECT id FROM codes WHERE guid = ?", (record["code_guid"],))
-        if code_id is None:
-            raise WorkbenchError(f"cannot restore the segment: its code {record['code']!r} no longer exists")
-        self._check_span(doc_id, record["start"], record["end"])
-        coder_id = self.coder_id(record["coder"])
-        hit = self._overlapping_own(doc_id, code_id, coder_id, record["start"], record["end"])
-        if hit:
-            raise WorkbenchError(self._overlap_message(code_id, record["coder"], hit, record["start"], record["end"]))
-        guid = record["guid"]
-        if self._one("SELECT 1 FROM segments WHERE guid = ?", (guid,)):
-            guid = new_guid()
-        seg_id = int(self.conn.execute(
-            "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guid, doc_id, record["start"], record["end"], code_id, coder_id, record.get("memo", ""),
-             record.get("created") or now(), now()),
-        ).lastrowid)
-        self._audit(who, "segment.restore", guid, None, self._segment_record(seg_id))
+            doc_id = self._one("SELECT id FROM documents WHERE guid = ?", (record.get("document_guid"),))
+            if doc_id is None:
+                doc_id = self.document_id(record["document"])
+            who = self._allowed(who, "can_remove_segment", f"restore {record['coder']}'s coding", record["coder"],
+                                doc_id).name
+            code_id = self._one("SELECT id FROM codes WHERE guid = ?", (record["code_guid"],))
+            if code_id is None:
+                raise WorkbenchError(f"cannot restore the segment: its code {record['code']!r} no longer exists")
+            self._check_span(doc_id, record["start"], record["end"])
+            coder_id = self.coder_id(record["coder"])
+            hit = self._overlapping_own(doc_id, code_id, coder_id, record["start"], record["end"])
+            if hit:
+                raise WorkbenchError(self._overlap_message(code_id, record["coder"], hit, record["start"],
+                                                           record["end"]))
+            guid = record["guid"]
+            if self._one("SELECT 1 FROM segments WHERE guid = ?", (guid,)):
+                guid = new_guid()
+            seg_id = int(self.conn.execute(
+                "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guid, doc_id, record["start"], record["end"], code_id, coder_id, record.get("memo", ""),
+                 record.get("created") or now(), now()),
+            ).lastrowid)
+            self._audit(who, actions.segment_restored(self._segment_record(seg_id)))
         return seg_id
 
     def analysis_rows(self, document_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,

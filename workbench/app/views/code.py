@@ -14,7 +14,7 @@ from workbench.app.comments import comment_threads
 from workbench.app.highlighter import highlighter, highlighter_data
 from workbench.app.widgets import escaped, html_block, md, swatch
 from workbench.coding import (
-    apply_codes, edit_segment, enclosing_turn, remove_segments, segments_at, undo,
+    apply_codes, edit_segment, enclosing_turn, redo, remove_segments, segments_at, undo, widened,
 )
 from workbench.errors import WorkbenchError
 
@@ -113,6 +113,8 @@ def on_highlighter_event() -> None:
         st.session_state["cursor"] = {"offset": int(event["offset"]), "segment": event.get("segment")}
     elif kind == "undo":
         undo_last()
+    elif kind == "redo":
+        redo_last()
     elif kind == "need_text":
         st.session_state.setdefault("_texts_sent", set()).clear()
 
@@ -173,8 +175,9 @@ def apply_pending(code_ids: list[int] | None = None) -> None:
         st.session_state["pick_codes"] = []
         st.session_state["pick_memo"] = ""
         st.session_state.pop("cursor", None)
+        grown = "".join(f" Widened your segment {s}–{e} to {s2}–{e2}." for s, e, s2, e2 in widened(change))
         state.flash(f"Coded {pending['end'] - pending['start']} characters with "
-                    f"{', '.join(codes[c].name for c in chosen)}.")
+                    f"{', '.join(codes[c].name for c in chosen)}.{grown}")
 
 
 def undo_last() -> None:
@@ -183,13 +186,31 @@ def undo_last() -> None:
         state.flash("Nothing to undo.", "info")
         return
     change, doc = entry
-    state.pop_undo()
     try:
-        undo(project, change, state.coder() or "unknown")
+        undone = undo(project, change, state.coder() or "unknown")
     except WorkbenchError as exc:
+        state.pop_undo()
         state.flash(f"Could not undo {change.label}: {exc}. It was taken off the undo list.", "error")
         return
+    state.pop_undo()
+    state.push_redo(undone, doc)
     state.flash(f"Undone: {change.label} ({doc}).", "info")
+
+
+def redo_last() -> None:
+    entry = state.last_redo()
+    if not entry:
+        state.flash("Nothing to redo.", "info")
+        return
+    undone, doc = entry
+    state.pop_redo()
+    try:
+        change = redo(project, undone, state.coder() or "unknown")
+    except WorkbenchError as exc:
+        state.flash(f"Could not redo {undone.label}: {exc}. It was taken off the redo list.", "error")
+        return
+    state.push_undo_keeping_redo(change, doc)
+    state.flash(f"Redone: {change.label} ({doc}).", "info")
 
 
 def remove_coding(segment_id: int) -> None:
@@ -267,9 +288,12 @@ with left:
         c.button("Select", on_click=select_by_offsets, key="manual_select")
 
 with right:
-    entry = state.last_undo()
-    st.button(f"↶ Undo: {md(entry[0].label)}" if entry else "↶ Undo", disabled=entry is None, on_click=undo_last,
-              key="undo_button")
+    entry, again = state.last_undo(), state.last_redo()
+    undo_column, redo_column = st.columns(2)
+    undo_column.button(f"↶ Undo: {md(entry[0].label)}" if entry else "↶ Undo", disabled=entry is None,
+                       on_click=undo_last, key="undo_button", help="Ctrl+Z in the transcript")
+    redo_column.button(f"↷ Redo: {md(again[0].label)}" if again else "↷ Redo", disabled=again is None,
+                       on_click=redo_last, key="redo_button", help="Ctrl+Shift+Z or Ctrl+Y in the transcript")
 
     if not me and (pending or cursor):
         st.text_input("Your name (saved with every coding)", key="coder_name_input", placeholder="e.g. marloes")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from workbench.app import state
 from workbench.app.widgets import escaped, html_block, md, swatch, text_html
-from workbench.codebook import export_codebook, import_codebook
+from workbench.codebook import export_codebook, import_codebook, subtree_totals
 
 project = state.project()
 state.show_flash()
@@ -16,15 +16,12 @@ st.title("Codebook")
 codes = project.codes()
 by_id = {c.id: c for c in codes}
 counts = project.segment_counts_by_code()
+totals = subtree_totals(codes, counts)
 who = state.coder() or "codebook editor"
 
 
 def depth(code) -> int:
     return code.path.count("/")
-
-
-def subtree_count(code_id: int) -> int:
-    return counts.get(code_id, 0) + sum(subtree_count(c.id) for c in codes if c.parent_id == code_id)
 
 
 tree_col, edit_col = st.columns([3, 2], gap="large")
@@ -35,7 +32,7 @@ with tree_col:
     for code in codes:
         indent = depth(code) * 1.6
         own = counts.get(code.id, 0)
-        total = subtree_count(code.id)
+        total = totals.get(code.id, own)
         count_text = f"{own} segments" + (f" ({total} with child codes)" if total != own else "")
         st.markdown(
             f'<div style="margin-left:{indent}rem">{swatch(code.colour, code.name, 14)}'

@@ -443,12 +443,15 @@ export default function highlighter(component) {
   };
 
   const onKeyDown = (key) => {
-    if (!(key.ctrlKey || key.metaKey) || key.key.toLowerCase() !== "z" || key.shiftKey) return;
+    if (!(key.ctrlKey || key.metaKey)) return;
+    const letter = key.key.toLowerCase();
+    const redo = letter === "y" || (letter === "z" && key.shiftKey);
+    if (letter !== "z" && !redo) return;
     const active = document.activeElement;
     const typing = ["input", "textarea", "select"];
     if (active && (active.isContentEditable || typing.includes(active.tagName.toLowerCase()))) return;
     key.preventDefault();
-    send({ type: "undo" });
+    send({ type: redo ? "redo" : "undo" });
   };
 
   let resizeTimer = null;
