@@ -258,11 +258,9 @@ def cmd_segments(args: argparse.Namespace) -> None:
         doc_ids = [project.document_id(d) for d in args.document] if args.document else None
         code_ids = [project.resolve_code(c).id for c in args.code] if args.code else None
         if args.json:
-            from .exchange.segments_table import iter_segment_rows
+            from .exchange.segments_table import iter_segments_json
 
-            rows = iter_segment_rows(project, doc_ids, code_ids, args.coder or None, segments=True)
-            print_json_array({**r["segment"], "code_path": r["code"], "speaker": r["speaker"],
-                              "case": r["case"]} for r in rows)
+            print_json_array(iter_segments_json(project, doc_ids, code_ids, args.coder or None), laid_out=True)
             return
         segments = project.segments(document_ids=doc_ids, code_ids=code_ids, coders=args.coder or None,
                                     with_text=True)

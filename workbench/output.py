@@ -19,7 +19,7 @@ def print_json(value: Any) -> None:
     out(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def _scalar(value: Any) -> str | None:
+def json_scalar(value: Any) -> str | None:
     """A scalar as ``json.dumps`` writes it, or None for a list or dict."""
     if isinstance(value, str):
         return encode_basestring(value)
@@ -42,7 +42,7 @@ def _element(item: Any) -> str:
     if isinstance(item, dict) and item:
         lines = []
         for key, value in item.items():
-            encoded = _scalar(value)
+            encoded = json_scalar(value)
             if encoded is None or not isinstance(key, str):
                 break
             lines.append(f"    {encode_basestring(key)}: {encoded}")
@@ -51,14 +51,15 @@ def _element(item: Any) -> str:
     return "\n".join("  " + line for line in json.dumps(item, ensure_ascii=False, indent=2).split("\n"))
 
 
-def print_json_array(items: Iterable[Any]) -> int:
+def print_json_array(items: Iterable[Any], laid_out: bool = False) -> int:
     """Stream an array to standard output exactly as :func:`print_json` would print the list, holding only a batch
-    of elements at a time. Returns the number of elements."""
+    of elements at a time (``laid_out``: the items are elements already written as strings). Returns the number
+    of elements."""
     write = sys.stdout.buffer.write
     count = 0
     batch: list[str] = []
     for item in items:
-        batch.append(("[\n" if count == 0 else ",\n") + _element(item))
+        batch.append(("[\n" if count == 0 else ",\n") + (item if laid_out else _element(item)))
         count += 1
         if len(batch) >= 2000:
             write("".join(batch).encode("utf-8"))

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from ..context import TurnIndex
 from ..errors import WorkbenchError
 from ..models import Segment
+from ..output import json_scalar as encode
 from ..store import Project
 from .xlsx import write_xlsx
 
@@ -69,6 +70,25 @@ def iter_segment_rows(project: Project, document_ids: Sequence[int] | None = Non
                                   "code": code, "coder": coder, "memo": memo, "created": created,
                                   "updated": updated, "text": piece}
             yield row
+
+
+def iter_segments_json(project: Project, document_ids: Sequence[int] | None = None,
+                       code_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None) -> Iterator[str]:
+    """The elements of ``segments --json`` (``Segment.as_dict()`` with ``code_path``, ``speaker`` and ``case``),
+    each already laid out as ``json.dumps(array, indent=2)`` lays out an element, streamed in document order."""
+    code_paths = {c.id: encode(c.path) for c in project.codes()}
+    case_names = {doc: encode("; ".join(names)) for doc, names in project.document_case_names(document_ids).items()}
+    empty = encode("")
+    for doc_id, text, turns, rows in project.iter_segment_rows(document_ids, code_ids, coders):
+        speakers = TurnIndex(turns).speakers
+        case = case_names.get(doc_id, empty)
+        for seg_id, guid, document, _, start, end, code, code_id, coder, memo, created, updated in rows:
+            yield (f'  {{\n    "id": {seg_id},\n    "guid": {encode(guid)},\n    "document": {encode(document)},\n'
+                   f'    "start": {start},\n    "end": {end},\n    "code": {encode(code)},\n'
+                   f'    "coder": {encode(coder)},\n    "memo": {encode(memo)},\n    "created": {encode(created)},\n'
+                   f'    "updated": {encode(updated)},\n    "text": {encode(text[start:end])},\n'
+                   f'    "code_path": {code_paths.get(code_id) or encode(code)},\n'
+                   f'    "speaker": {encode("; ".join(speakers(start, end)))},\n    "case": {case}\n  }}')
 
 
 def write_csv(rows: Iterable[dict[str, Any]], target: TextIO, columns: Sequence[str] = COLUMNS,

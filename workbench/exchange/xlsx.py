@@ -8,7 +8,6 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 # Characters XML 1.0 cannot hold (as openpyxl drops them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -57,6 +56,12 @@ _STYLES = (
 )
 
 
+def escape(text: str, quotes: bool = False) -> str:
+    """XML text (``&``, ``<``, ``>``; and ``"`` for attributes)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quotes else text
+
+
 def _column_letters(count: int) -> list[str]:
     letters = []
     for index in range(count):
@@ -89,7 +94,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], target: IO[bytes], columns: Seque
 
         columns = COLUMNS
     letters = _column_letters(len(columns))
-    name = escape(_ILLEGAL.sub("", sheet)[:31] or "sheet", {'"': "&quot;"})
+    name = escape(_ILLEGAL.sub("", sheet)[:31] or "sheet", quotes=True)
     count = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         book.writestr("[Content_Types].xml", _CONTENT_TYPES)
