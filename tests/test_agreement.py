@@ -129,6 +129,13 @@ def test_every_unit_counts_units_coded_by_overlap(study) -> None:
             expected_units = len(spans.get(study.document_id("t"), []))
         assert result.code("X").units == expected_units, unit
         assert result.unit == unit
+    # u has two speaker turns (A and B); ann and cat both coded X inside turn A and nothing in turn B:
+    # 2×2 both 1, neither 1: κ = (1 − .5) / (1 − .5) = 1, α = 1 − 3·0 / (2·2) = 1.
+    turns = compute_agreement(study, ["ann", "cat"], unit="turn")
+    assert len(study.turns()[study.document_id("u")]) == 2
+    x = turns.code("X")
+    assert (x.units, x.percent_agreement, x.cohen_kappa, x.krippendorff_alpha) == (2, 1.0, 1.0, 1.0)
+    assert x.table == {"both": 1, "first_only": 0, "second_only": 0, "neither": 1}
     whole = compute_agreement(study, ["ann", "bob"], unit="document")
     assert whole.code("X").percent_agreement == 1.0            # both coded X somewhere in t
     assert whole.code("X").krippendorff_alpha is None           # no variation: undefined, not 1
