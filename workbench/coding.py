@@ -85,8 +85,9 @@ class Change:
         """GUIDs of the segments this change created."""
         return [guid for guid, before, after in self.steps if before is None and after is not None]
 
-    def inverse(self, label: str) -> Change:
-        return Change(label, [(guid, after, before) for guid, before, after in reversed(self.steps)])
+    def inverse(self) -> Change:
+        """The change that takes every segment back to its state before this one (same label: what was done)."""
+        return Change(self.label, [(guid, after, before) for guid, before, after in reversed(self.steps)])
 
 
 def apply_codes(project: Project, document_id: int, start: int, end: int, code_ids: Sequence[int], coder: str,
@@ -155,12 +156,12 @@ def undo(project: Project, change: Change, who: str) -> Change:
     """Reverse a change, all or nothing; returns the change that redoes it. Refused (one line saying who changed
     it and when) when a segment it touched has since been changed or removed: an undo never touches anyone
     else's work."""
-    return _replay(project, change.inverse(f"undo {change.label}"), who, "undo")
+    return _replay(project, change.inverse(), who, "undo")
 
 
 def redo(project: Project, undone: Change, who: str) -> Change:
     """Apply again a change that :func:`undo` reversed (``undone`` is what undo returned); returns its undo."""
-    return _replay(project, undone.inverse(undone.label.removeprefix("undo ")), who, "redo")
+    return _replay(project, undone.inverse(), who, "redo")
 
 
 def _replay(project: Project, change: Change, who: str, verb: str) -> Change:
