@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .codebook import import_codebook_file
 from .errors import WorkbenchError
 from .exchange.codings import read_codings
 from .ingest import import_paths
-from .store import Project, create_project
-from .store.files import refuse_stale_journal
+from .store import Project
+from .store.files import building_project, refuse_stale_journal
 
 DEMO_FILES = ("interviews", "codebook/geuzenveld.yaml")
 # The demo's training exercise: the shortest interview, marloes's coding as the reference, one student.
@@ -45,9 +44,7 @@ def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, 
     if not interviews:
         raise WorkbenchError(f"no transcripts in {folder / 'interviews'}")
     cases = folder / "interviews" / "cases.csv"
-    partial = path.with_name(f".{path.name}.{os.getpid()}.building")
-    project = create_project(partial)
-    try:
+    with building_project(path, "building") as project:
         import_paths(project, interviews, cases=cases if cases.is_file() else None, who="demo")
         import_codebook_file(project, folder / "codebook" / "geuzenveld.yaml", who="demo")
         for codings in sorted((folder / "interviews" / "codings").glob("*.csv")):
@@ -58,13 +55,6 @@ def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, 
                 raise WorkbenchError(f"{codings.name}: {exc}") from None
         add_demo_exercise(project)
         stats = project.stats()
-        project.close()
-        os.replace(partial, path)
-    except BaseException:
-        project.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        raise
     return stats
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from ..errors import WorkbenchError
 from ..models import ParsedDocument, Span, Turn
 from ..units import SUPPORTED_LANGUAGES
-from ..store import Project, create_project
+from ..store import Project
+from ..store.files import building_project
 from .model import Bundle, ExDocument, Report
 from .project_bundle import codebook_bundle, project_bundle
 from .qdpx_read import read_qdc, read_qdpx
@@ -100,17 +101,8 @@ def import_project(new_path: str | Path, qdpx: str | Path, who: str = "") -> Rep
     tidy(bundle, report)
     if not bundle.documents and not bundle.codes:
         raise WorkbenchError(f"{path.name} holds no text sources and no codes to import")
-    partial = new_path.with_name(f".{new_path.name}.{os.getpid()}.importing")
-    project = create_project(partial)
-    try:
+    with building_project(new_path, "importing") as project:
         store_bundle(project, bundle, report, who)
-        project.close()
-        os.replace(partial, new_path)
-    except BaseException:
-        project.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
-        raise
     return report
 
 

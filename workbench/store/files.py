@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import WorkbenchError
@@ -47,10 +50,31 @@ def create_project(path: str | Path) -> Project:
             _migrate(project)
     except BaseException:
         conn.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        remove_project_files(path)
         raise
     return project
+
+
+def remove_project_files(path: Path) -> None:
+    """Delete a project file with its ``-wal`` and ``-shm``."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
+def building_project(path: Path, purpose: str) -> Iterator[Project]:
+    """A new project built under a hidden name beside ``path``, moved into place when the block succeeds; after
+    any failure nothing is left behind."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{purpose}")
+    project = create_project(partial)
+    try:
+        yield project
+        project.close()
+        os.replace(partial, path)
+    except BaseException:
+        project.close()
+        remove_project_files(partial)
+        raise
 
 
 def _migrate(project: Project) -> None:
