@@ -169,3 +169,25 @@ def test_coder_reads_the_codebook_without_edit_controls(app, team_path):
     at = log_in(app(team_path), "sam")
     at = go(at, "codebook")
     assert any(b.label == "Add code" for b in at.button)
+
+
+def test_student_never_sees_the_reference_of_an_exercise_before_submitting(app, team_path):
+    from workbench.training.exercises import create_exercise, submit
+
+    with open_project(team_path) as project:
+        create_exercise(project, "first", "anna", ["ria"], ["stu"], who="sam")
+    at = log_in(app(team_path), "stu")
+    at = go(at, "code")
+    assert at.selectbox(key="code_document").options == ["ria"]  # only the exercise's document
+    assert shown_codings(at) == 0  # anna's reference codings are not shown
+    at.radio(key="code_scope").set_value("one coder")
+    at = ok(at.run())
+    assert "anna" not in at.selectbox(key="code_scope_coder").options
+    at.switch_page("views/training.py")
+    at = ok(at.run())
+    shown = everything_shown(at)
+    assert "hidden until you submit" in shown and "anna" not in shown and "against the reference" not in shown
+    with open_project(team_path) as project:
+        submit(project, "first", "stu")
+    at = ok(at.run())
+    assert "against the reference **anna**" in everything_shown(at)  # after submitting: the reference

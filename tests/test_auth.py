@@ -162,3 +162,20 @@ def test_allowed_hosts():
     assert "localhost:8501" in allowed_hosts("127.0.0.1", 8501)
     assert allowed_hosts("192.168.1.5", 80) == ["192.168.1.5:80"]
     assert allowed_hosts("0.0.0.0", 80) == []
+
+
+def test_login_tokens_resume_until_idle_or_revoked():
+    clock = Clock()
+    sessions = Sessions(idle_minutes=10, clock=clock)
+    token = sessions.issue("ria", "coder")
+    assert sessions.resume(token) == "ria"
+    assert sessions.resume("forged") is None and sessions.resume(None) is None
+    clock.now += 599
+    assert sessions.resume(token) == "ria"  # resuming restarts the idle time
+    clock.now += 599
+    assert sessions.resume(token) == "ria"
+    clock.now += 601
+    assert sessions.resume(token) is None
+    other = sessions.issue("daan", "coder")
+    sessions.revoke(other)
+    assert sessions.resume(other) is None

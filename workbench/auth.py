@@ -126,6 +126,32 @@ class Sessions:
         self.clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, Presence] = {}
+        self._tokens: dict[str, Presence] = {}  # login cookies: a random key -> who, last seen
+
+    def issue(self, name: str, role: str) -> str:
+        """A new login token for ``name`` (the browser keeps it in a cookie; only this server process knows it)."""
+        token = secrets.token_urlsafe(32)
+        with self._lock:
+            self._tokens[token] = Presence(name, role, self.clock())
+        return token
+
+    def resume(self, token: str | None) -> str | None:
+        """The name a still-fresh login token belongs to (its idle time restarts), else None."""
+        if not token:
+            return None
+        with self._lock:
+            seen = self._tokens.get(token)
+            if seen is None:
+                return None
+            if self.clock() - seen.last_seen > self.idle_seconds:
+                del self._tokens[token]
+                return None
+            seen.last_seen = self.clock()
+            return seen.name
+
+    def revoke(self, token: str | None) -> None:
+        with self._lock:
+            self._tokens.pop(token or "", None)
 
     def touch(self, session_id: str, name: str, role: str) -> None:
         with self._lock:

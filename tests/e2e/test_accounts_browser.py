@@ -76,9 +76,15 @@ def test_login_and_logout(team_app, browser):
         page.get_by_role("button", name="Log in").click()
         page.get_by_text("Wrong name or password.").wait_for()
         log_in(page, team_app, "anna")
+        page.goto(team_app.url + "/codebook")  # a new page of the same browser: still logged in (the cookie)
+        page.get_by_text("Logged in as anna").wait_for()
         page.get_by_role("button", name="Log out").click()
         page.get_by_text("You are logged out.").wait_for()
         page.get_by_role("button", name="Log in").wait_for()
+        page.reload()  # the login cookie is forgotten at logout
+        page.get_by_role("button", name="Log in").wait_for()
+        wait_idle(page)
+        assert page.get_by_text("Logged in as anna").count() == 0
     finally:
         context.close()
     log = Path(team_app.project.with_suffix(".log")).read_text()

@@ -20,6 +20,36 @@ from workbench.store import Project
 
 ACCOUNT = "_account"
 LAST_ACTIVE = "_last_active"
+TOKEN = "_login_token"
+# Keeps a login across reloads and links opened in a new tab: the cookie holds a random key that only this server
+# process knows (auth.Sessions), forgotten at logout or after the idle time. Set from the page (Streamlit's
+# connection cannot set HTTP cookies), SameSite=Strict.
+_COOKIE = st.components.v2.component(
+    "workbench.login_cookie",
+    js="""
+export default function loginCookie(component) {
+  const { data } = component;
+  if (!data || !data.name) return;
+  const value = data.value ? encodeURIComponent(data.value) : "";
+  document.cookie = `${data.name}=${value}; path=/; SameSite=Strict` + (data.value ? "" : "; max-age=0");
+}
+""",
+)
+
+
+def cookie_name() -> str:
+    return f"workbench_login_{os.environ.get('WORKBENCH_PORT', '')}"
+
+
+def _write_cookie(value: str) -> None:
+    _COOKIE(key=f"login_cookie_{value[:8] or 'clear'}", data={"name": cookie_name(), "value": value}, height=0)
+
+
+def _cookie() -> str | None:
+    try:
+        return st.context.cookies.get(cookie_name())
+    except Exception:
+        return None
 
 
 @st.cache_resource
@@ -66,6 +96,9 @@ def logged_in() -> str | None:
 
 
 def log_out(message: str | None = None) -> None:
+    sessions().revoke(st.session_state.pop(TOKEN, None))
+    sessions().revoke(_cookie())
+    st.session_state["_clear_cookie"] = True
     st.session_state.pop(ACCOUNT, None)
     st.session_state.pop(LAST_ACTIVE, None)
     for key in ("coder", "undo_stack", "pending"):
@@ -126,7 +159,11 @@ def _sso_login(project: Project) -> None:
     st.button("Log in with single sign-on", on_click=st.login)
 
 
-def _start_session(name: str) -> None:
+def _start_session(name: str, token: str | None = None) -> None:
+    if token is None:
+        token = sessions().issue(name, "")
+        st.session_state["_set_cookie"] = token
+    st.session_state[TOKEN] = token
     st.session_state[ACCOUNT] = name
     st.session_state[LAST_ACTIVE] = time.time()
     st.session_state["coder"] = name
@@ -174,6 +211,12 @@ def gate(project: Project) -> Privileges:
 
         return project.view_as(state.coder() or "")
     name = logged_in()
+    if name is None and not st.session_state.get("_clear_cookie"):
+        token = _cookie()
+        resumed = sessions().resume(token)
+        if resumed is not None and project.account(resumed) is not None:
+            _start_session(resumed, token)  # the same browser, a new page: still logged in
+            name = resumed
     if name is not None:
         account = project.account(name)
         if account is None:
@@ -183,7 +226,14 @@ def gate(project: Project) -> Privileges:
         else:
             st.session_state[LAST_ACTIVE] = time.time()
             sessions().touch(session_id(), account.name, account.role)
+            sessions().resume(st.session_state.get(TOKEN))
+            pending = st.session_state.pop("_set_cookie", None)
+            if pending:
+                with st.sidebar:
+                    _write_cookie(pending)
             return project.view_as(account.name)
+    if st.session_state.pop("_clear_cookie", False):
+        _write_cookie("")
     login_page(project)
     st.stop()
     raise AssertionError("unreachable")

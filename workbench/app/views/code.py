@@ -21,7 +21,8 @@ from workbench.errors import WorkbenchError
 project = state.project()
 notices = state.show_flash()
 
-names = list(project.document_names().values())  # names only: the page never reads every document's counts
+names = [name for doc_id, name in project.document_names().items()  # names only: never every document's counts
+         if state.privileges().can_read_document(doc_id)]
 if not names:
     st.title("Code")
     st.info("There are no documents yet. Import transcripts on the Project page.")
@@ -72,7 +73,7 @@ def on_document_change() -> None:
 # ------------------------------------------------------------------------------------------- sidebar
 with st.sidebar:
     st.selectbox("Document", names, key="code_document", on_change=on_document_change)
-    coder_names = sorted(project.coder_names().values())
+    coder_names = sorted(state.privileges().visible_coders(project.coder_names().values()))
     scope = st.radio("Show codings of", ["all coders", "my codings", "one coder"], key="code_scope",
                      horizontal=False)
     chosen_coder = None
