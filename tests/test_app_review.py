@@ -133,24 +133,53 @@ def test_a_comment_on_a_reviewed_segment_is_answerable(app, study):
         assert [c.reply_to for c in project.comments("segment", [guid])] == [None, first[0].guid]
 
 
-def as_user(monkeypatch: pytest.MonkeyPatch, name: str, role: str) -> None:
-    """Act as an account with a role (the pages and the core ask the same privileges function)."""
-    import workbench.review.access as access
-    import workbench.review.consensus as consensus
-    import workbench.training.exercises as exercises
-
-    def privileges(project, who):
-        return who if isinstance(who, Privileges) else Privileges(name=name, role=role)
-
-    for module in (access, consensus, exercises):
-        monkeypatch.setattr(module, "privileges_of", privileges)
+PASSWORD = "a-long-passphrase"
 
 
-def test_the_review_page_refuses_those_who_may_not_review(app, study, monkeypatch):
-    as_user(monkeypatch, "cody", "coder")
-    at = app(study, "review")
+@pytest.fixture
+def team(study: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The study with accounts: ada (admin), sue (supervisor), cody (coder), stan (the exercise's student) and
+    sam (a student without exercises). Password hashing made quick for the tests."""
+    from argon2 import PasswordHasher
+
+    from workbench.app import login
+
+    monkeypatch.setattr("workbench.auth._hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024,
+                                                                         parallelism=1))
+    login.throttle.clear()
+    login.sessions.clear()
+    with open_project(study) as project:
+        for name, role in {"ada": "admin", "sue": "supervisor", "cody": "coder", "stan": "student",
+                           "sam": "student"}.items():
+            project.add_account(name, role, PASSWORD, who=Privileges.local())
+    return study
+
+
+def logged_in(app, path: Path, page: str, name: str) -> AppTest:
+    """The app on ``path`` with ``name`` logged in, then on ``page``."""
+    at = app(path, "project")
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(PASSWORD)
+    next(b for b in at.button if b.label == "Log in").click()
+    ok(at.run())
+    at.switch_page(f"views/{page}.py")
+    return ok(at.run())
+
+
+@pytest.mark.parametrize("name", ["cody", "stan"])
+def test_the_review_page_refuses_those_who_may_not_review(app, team, name):
+    at = logged_in(app, team, "review", name)
     assert any("may not review codings" in e.value for e in at.error)
-    assert not at.get("progress")
+    assert not at.get("progress") and NIEMAND not in texts(at)
+
+
+def test_a_supervisor_account_reviews(app, team):
+    at = logged_in(app, team, "review", "sue")
+    at.session_state["rev_a"], at.session_state["rev_b"] = "anna", "bob"
+    ok(at.run())
+    ok(at.button(key="rev_neither").click().run())
+    with open_project(team) as project:
+        assert next(e for e in project.audit_log() if e.action == "review.decide").who == "sue"
 
 
 def test_training_page_for_the_supervisor_shows_the_class_table(app, study):
@@ -176,25 +205,36 @@ def test_creating_an_exercise_on_the_training_page(app, study):
     assert second.students == {"stan": None, "stella": None} and second.document_ids == (ria,)
 
 
-def test_a_student_sees_no_reference_before_submitting_then_the_feedback(app, study, monkeypatch):
-    as_user(monkeypatch, "stan", "student")
-    at = app(study, "training", coder="stan")
+def test_a_student_sees_no_reference_before_submitting_then_the_feedback(app, team):
+    at = logged_in(app, team, "training", "stan")
     shown = texts(at)
     assert "hidden until you submit" in shown and "marloes" not in shown
     assert not at.dataframe and SANNE not in shown
     assert at.button(key="tr_submit").disabled
     at.checkbox(key="tr_sure").check().run()
     ok(at.button(key="tr_submit").click().run())
-    with open_project(study) as project:
+    with open_project(team) as project:
         assert project.exercise("First steps").students["stan"] is not None
     shown = texts(at)
     assert "Codes you missed" in [s.value for s in at.subheader]
     assert "A named person who makes it work." in shown and SANNE in shown
 
 
-def test_a_student_without_exercises_is_told_so(app, study, monkeypatch):
-    as_user(monkeypatch, "sam", "student")
-    at = app(study, "training", coder="sam")
+def test_a_student_sees_only_their_own_codings_on_the_code_page(app, team):
+    at = logged_in(app, team, "code", "stan")
+    at.session_state["current_document"] = "ria"
+    ok(at.run())
+    with open_project(team) as project:
+        mine = project.segments(coders=["stan"])[0]
+        theirs = project.segments(coders=["marloes"])[0]
+    at.session_state["cursor"] = {"offset": theirs.start + 1, "segment": None}
+    ok(at.run())
+    shown = texts(at)
+    assert "marloes" not in shown and "stan" in shown and mine.start <= theirs.start + 1 < mine.end
+
+
+def test_a_student_without_exercises_is_told_so(app, team):
+    at = logged_in(app, team, "training", "sam")
     assert any("no exercises" in i.value for i in at.info)
 
 

@@ -193,3 +193,46 @@ def test_the_store_tells_a_students_open_documents_and_submitted_exercises(cours
     submit(course, "First steps", STUDENT)
     assert course.student_exercises("stan") == ([], [course.exercise("First steps").guid])
     assert course.student_exercises("nobody") == ([], [])
+
+
+def test_with_accounts_a_student_codes_only_in_open_exercises(course, monkeypatch):
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("workbench.auth._hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024,
+                                                                         parallelism=1))
+    for name, role in (("ada", "admin"), ("stan", "student"), ("sue", "supervisor")):
+        course.add_account(name, role, "a-long-passphrase", who=Privileges.local())
+    ria, jan = course.document_id("ria"), course.document_id("jan")
+    stan = course.privileges("stan")
+    assert stan.exercise_documents == {ria} and not stan.submitted_exercises
+    code = course.resolve_code("participation fatigue").id
+    course.add_segment(ria, 0, 5, code, "stan", who="stan")
+    with pytest.raises(WorkbenchError, match="may not code in document 'jan'"):
+        course.add_segment(jan, 0, 5, code, "stan", who="stan")
+    with pytest.raises(WorkbenchError, match="may not see the reference"):
+        feedback(course, "First steps", "stan")
+    with pytest.raises(WorkbenchError, match="may not create exercises"):
+        create_exercise(course, "Mine", "marloes", ["ria"], [], who="stan")
+    submit(course, "First steps", "stan")
+    assert course.privileges("stan").submitted_exercises == {course.exercise("First steps").guid}
+    with pytest.raises(WorkbenchError, match="may not code in document 'ria'"):
+        course.add_segment(ria, 10, 15, code, "stan", who="stan")
+    assert feedback(course, "First steps", "stan").student == "stan"
+    assert class_table(course, "First steps", "sue").students == ["stan", "stella"]
+
+
+def test_a_students_session_sees_the_reference_only_in_the_feedback_after_submitting(course, monkeypatch):
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("workbench.auth._hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024,
+                                                                         parallelism=1))
+    course.add_account("ada", "admin", "a-long-passphrase", who=Privileges.local())
+    course.add_account("stan", "student", "a-long-passphrase", who=Privileges.local())
+    course.view_as("stan")                       # as the app does for the session
+    assert {s.coder for s in course.segments()} == {"stan"}
+    submit(course, "First steps", "stan")
+    course.view_as("stan")
+    assert {s.coder for s in course.segments()} == {"stan"}          # still hidden everywhere else
+    result = feedback(course, "First steps", "stan")
+    assert sum(c.reference_segments for c in result.codes) == 3        # but compared in the feedback
+    assert {s.coder for s in course.segments()} == {"stan"}

@@ -8,9 +8,7 @@ from ..privileges import Privileges
 
 
 def privileges_of(project: Any, who: str | Privileges) -> Privileges:
-    """The acting user's privileges: given, or built by the store for a name (``Project.privileges``); a project
-    whose store has no accounts is the single-user mode."""
-    if isinstance(who, Privileges):
-        return who
-    build = getattr(project, "privileges", None)
-    return build(who) if callable(build) else Privileges.local(who)
+    """The acting user's privileges, as the store builds them (``Project.privileges``): an account's in a project
+    with accounts, else the single-user mode; a Privileges object is taken as it is (with the project's blind
+    setting)."""
+    return project.privileges(who)

@@ -27,10 +27,12 @@ def review_argv(argv: Sequence[str]) -> list[str]:
     return argv
 
 
-def _who(args: argparse.Namespace) -> str:
+def _who(args: argparse.Namespace) -> Any:
+    """The command line acts as the owner of the file (the single-user mode), named by --coder."""
     from ..cli import default_coder
+    from ..privileges import Privileges
 
-    return args.coder or default_coder()
+    return Privileges.local(args.coder or default_coder())
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -81,12 +83,12 @@ def cmd_comment_add(args: argparse.Namespace) -> None:
                              "comment (--reply-to ID)")
     with _open(args) as project:
         if args.reply_to is not None:
-            comment = project.add_comment("", "", args.text, _who(args), reply_to=args.reply_to)
+            comment = project.add_comment("", "", args.text, _who(args).name, reply_to=args.reply_to)
         elif args.segment is not None:
             comment = project.add_comment("segment", project.segment(args.segment, with_text=False).guid,
-                                          args.text, _who(args))
+                                          args.text, _who(args).name)
         else:
-            comment = project.add_comment("code", project.resolve_code(args.code).guid, args.text, _who(args))
+            comment = project.add_comment("code", project.resolve_code(args.code).guid, args.text, _who(args).name)
     if args.json:
         print_json(comment.as_json())
     else:

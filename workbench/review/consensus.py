@@ -75,11 +75,12 @@ def _consensus_name(consensus: str, coders: Sequence[str]) -> str:
     return name
 
 
-def check_may_review(project: Any, who: Any) -> str:
-    """The one permission question of reviewing: may ``who`` (a name or Privileges) review; returns the name."""
+def check_may_review(project: Any, who: Any) -> Any:
+    """The one permission question of reviewing: may ``who`` (a name or Privileges) review; returns their
+    Privileges."""
     privileges = privileges_of(project, who)
     privileges.require(privileges.can_review(), "review codings")
-    return privileges.name
+    return privileges
 
 
 def load_review(project: Any, coders: str | Sequence[str], consensus: str = DEFAULT_CONSENSUS,

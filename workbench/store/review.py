@@ -58,12 +58,15 @@ class ReviewMixin(StoreBase):
 
     def record_decision(self, *, item: str, coder_a: str, coder_b: str, consensus: str, document_id: int,
                         document_guid: str, code_id: int, code_guid: str, decision: str,
-                        spans: Sequence[tuple[int, int]], who: str, start: int | None = None,
+                        spans: Sequence[tuple[int, int]], who: Any, start: int | None = None,
                         end: int | None = None, memo: str = "") -> Decision:
         """Store a decision and write its consensus segments, in one transaction: the segments an earlier decision
         on the same item created are removed first (those still there), then ``spans`` are coded with the code by
-        the consensus coder (the usual checks: a clash with the consensus coder's other segments refuses all)."""
+        the consensus coder (the usual checks: a clash with the consensus coder's other segments refuses all).
+        ``who``: the reviewer's name or Privileges (the segment writes ask it whether they may code for the
+        consensus coder)."""
         with self.transaction():
+            name = who.name if hasattr(who, "name") else who
             earlier = self.conn.execute(
                 f"SELECT {_COLUMNS} FROM review_decisions WHERE coder_a = ? AND coder_b = ? AND consensus = ? "
                 "AND item_key = ?", (coder_a, coder_b, consensus, item)).fetchone()
@@ -78,12 +81,12 @@ class ReviewMixin(StoreBase):
             guids = [self._one("SELECT guid FROM segments WHERE id = ?", (i,)) for i in ids]
             stamp = now()
             values = (before.guid if before else new_guid(), item, coder_a, coder_b, consensus, document_guid,
-                      code_guid, decision, start, end, json.dumps(guids), who, stamp)
+                      code_guid, decision, start, end, json.dumps(guids), name, stamp)
             self.conn.execute("DELETE FROM review_decisions WHERE coder_a = ? AND coder_b = ? AND consensus = ? "
                               "AND item_key = ?", (coder_a, coder_b, consensus, item))
             self.conn.execute(f"INSERT INTO review_decisions ({_COLUMNS}) VALUES ({', '.join('?' * 13)})", values)
             after = _decision(values)
-            self._audit(who, actions.review_decided(item, before.as_json() if before else None,
+            self._audit(name, actions.review_decided(item, before.as_json() if before else None,
                                                     {**after.as_json(), "coders": [coder_a, coder_b],
                                                      "document": document_guid, "code": code_guid}))
         return after

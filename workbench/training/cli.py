@@ -11,10 +11,12 @@ from ..review.queue import DEFAULT_OVERLAP
 from .exercises import add_students, class_table, create_exercise, feedback, submit, visible_exercises
 
 
-def _who(args: argparse.Namespace) -> str:
+def _who(args: argparse.Namespace) -> Any:
+    """The command line acts as the owner of the file (the single-user mode), named by --coder."""
     from ..cli import default_coder
+    from ..privileges import Privileges
 
-    return args.coder or default_coder()
+    return Privileges.local(args.coder or default_coder())
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -60,7 +62,7 @@ def cmd_exercise_list(args: argparse.Namespace) -> None:
 def cmd_exercise_submit(args: argparse.Namespace) -> None:
     with _open(args) as project:
         exercise = submit(project, args.name, who=_who(args), student=args.student)
-    name = args.student or _who(args)
+    name = args.student or _who(args).name
     key = next((s for s in exercise.students if s.casefold() == name.casefold()), name)
     out(f"{key} submitted exercise {exercise.name!r} at {exercise.students.get(key) or ''}\n")
 

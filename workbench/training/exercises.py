@@ -22,7 +22,8 @@ student segment matches was *missed*; a student segment no reference segment mat
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -225,6 +226,18 @@ def _agreement(project: Any, exercise: Any, student: str, overlap: int) -> dict[
     return result.to_json()["codes"]
 
 
+@contextmanager
+def _allowed_reads(project: Any) -> Iterator[None]:
+    """Read the student's and the reference's codings for a comparison the rules above have allowed: the viewer
+    filter of a student's session (which hides the reference on every other page) is lifted for these reads."""
+    saved = getattr(project, "viewer", None)
+    project.viewer = None
+    try:
+        yield
+    finally:
+        project.viewer = saved
+
+
 def feedback(project: Any, exercise: str, who: str | Privileges, student: str | None = None,
              overlap: int = DEFAULT_OVERLAP) -> Feedback:
     """A student's comparison with the reference (see the module docstring for who may see it when)."""
@@ -240,7 +253,8 @@ def feedback(project: Any, exercise: str, who: str | Privileges, student: str | 
                                f"see the reference of exercise {found.name!r} before submitting it")
     else:
         privileges.require(privileges.can_manage_exercises(), f"see {key}'s results")
-    codes, found_passages = _compare(project, found, key, overlap)
+    with _allowed_reads(project):
+        codes, found_passages = _compare(project, found, key, overlap)
     return Feedback(found.name, key, found.reference, found.students[key], codes, found_passages)
 
 
@@ -270,7 +284,8 @@ def class_table(project: Any, exercise: str, who: str | Privileges, overlap: int
     cells: dict[tuple[str, str], CodeFeedback] = {}
     used: set[str] = set()
     for student in found.students:
-        codes, _ = _compare(project, found, student, overlap)
+        with _allowed_reads(project):
+            codes, _ = _compare(project, found, student, overlap)
         for code in codes:
             cells[(student, code.code)] = code
             used.add(code.code)

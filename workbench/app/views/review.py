@@ -11,7 +11,6 @@ from workbench.app import state
 from workbench.app.comments import comment_threads
 from workbench.app.widgets import escaped, html_block, md, quote_block, swatch
 from workbench.context import context_words
-from workbench.review.access import privileges_of
 from workbench.review.consensus import DEFAULT_CONSENSUS, decide, load_review
 from workbench.review.queue import ReviewItem
 
@@ -23,10 +22,8 @@ st.title("Review")
 st.caption("Resolve the passages where two coders applied a code differently into a consensus coding. A passage is "
            "in the queue when one coder's segment of the code is not matched by the other's (overlap of at least "
            "the threshold, of the longer segment), in documents both have coded.")
-privileges = privileges_of(project, state.coder() or "")
-if not privileges.can_review():
-    st.error(md(f"{privileges.describe()} may not review codings."))
-    st.stop()
+privileges = state.privileges()
+state.refuse_unless(privileges.can_review(), f"{privileges.describe()} may not review codings.")
 
 coders = [c["name"] for c in project.coders() if c["segments"]]
 if len(coders) < 2:
@@ -66,8 +63,8 @@ def go(step: int) -> None:
 
 
 def take(key: str, decision: str) -> None:
-    who = state.coder()
-    if not who:
+    who = state.privileges()
+    if not who.name:
         state.flash("Type your name in the sidebar before deciding.", "error")
         return
     start = end = None

@@ -19,8 +19,8 @@ project = state.project()
 st.title("Training")
 st.caption("Exercises: students code documents blind, submit, and compare their coding with a reference coder's.")
 state.show_flash()
-who = state.coder() or ""
-privileges = student_privileges(project, who)
+privileges = student_privileges(project, state.privileges())
+who = privileges.name
 documents = project.document_names()
 
 
@@ -80,7 +80,7 @@ if privileges.can_manage_exercises():
         if st.button("Create exercise", key="tr_create", disabled=not coders):
             made = state.attempt(lambda: create_exercise(
                 project, name, reference or "", [documents[d] for d in chosen],
-                [s for s in students.split(",") if s.strip()], who=who or privileges, instructions=instructions),
+                [s for s in students.split(",") if s.strip()], who=privileges, instructions=instructions),
                 f"Exercise {name.strip()!r} created.")
             if made:
                 st.rerun()
