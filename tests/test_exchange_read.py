@@ -213,3 +213,14 @@ def test_not_a_qdpx() -> None:
         read_qdpx(qdpx("<x/>", qde_name="readme.txt"), "x.qdpx")
     with pytest.raises(WorkbenchError, match="not valid XML"):
         read_qdpx(qdpx("<Project"), "x.qdpx")
+
+
+def test_overlapping_selections_of_one_code_by_one_coder_are_merged_and_counted() -> None:
+    sources = (f'<TextSource guid="{SOURCE}" name="s"><PlainTextContent>Hello wide world out there</PlainTextContent>'
+               f"{selection(0, 10)}{selection(6, 16, guid='11111111-2222-3333-4444-555555555556')}"
+               f"{selection(16, 20, guid='11111111-2222-3333-4444-555555555557')}</TextSource>")
+    bundle, report = read_qdpx(qdpx(project(sources)), "o.qdpx")
+    tidy(bundle, report)
+    assert texts(bundle) == ["Hello wide world", " out"]  # touching is not overlap
+    assert report.imported["overlapping selections merged"] == 1
+    assert any("1 overlapping selections" in c for c in report.conversions)

@@ -160,3 +160,23 @@ def test_cli_codebook_qdc_out_and_in(cli, project_file, tmp_path) -> None:
     before = file_state(fresh)
     result = cli("codebook", "import", fresh, broken)
     assert result.returncode == 2 and "not valid XML" in result.stderr and file_state(fresh) == before
+
+
+def test_nvivo_sample_imports_into_a_project(tmp_path) -> None:
+    from .test_exchange_read import SAMPLE, _expected_nvivo_selections
+
+    if not SAMPLE.exists():
+        import pytest
+
+        pytest.skip("the NVivo sample is not available")
+    report = import_project(tmp_path / "nvivo.wbproj", SAMPLE, who="tester")
+    expected = set(_expected_nvivo_selections())
+    with open_project(tmp_path / "nvivo.wbproj") as project:
+        guids = {c.id: c.guid for c in project.codes()}
+        stored = [(guids[s.code_id], s.text) for s in project.segments(with_text=True)]
+        assert len(project.codes()) == 152 and len(project.documents()) == 2
+    merged = report.imported.get("overlapping selections merged", 0)
+    assert len(stored) == 330 - merged == report.imported["segments"]
+    # every stored segment is exactly what NVivo shows for a selection of its code (merged ones: their union)
+    assert sum((code, text) in expected for code, text in stored) >= len(stored) - merged
+    assert report.positions[0]["convention"].startswith("UTF-16 code units")

@@ -109,10 +109,16 @@ def import_project(new_path: str | Path, qdpx: str | Path, who: str = "") -> Rep
 def export_qdpx(project: Project, path: str | Path) -> Report:
     """Write the whole project as QDPX (atomically: a failed export leaves no partial file)."""
     target = project.check_output(path)
+    data, report = qdpx_bytes(project, target.name)
+    _write_atomic(target, data)
+    return report
+
+
+def qdpx_bytes(project: Project, name: str = "project.qdpx") -> tuple[bytes, Report]:
+    """The whole project as QDPX, and the report of what it holds and what REFI-QDA has no place for."""
     bundle = project_bundle(project)
     data = write_qdpx(bundle)
-    _write_atomic(target, data)
-    report = Report("export", target.name)
+    report = Report("export", name)
     report.imported = {"documents": len(bundle.documents), "codes": len(bundle.codes),
                        "segments": len(bundle.segments), "memos": len(bundle.memos) + sum(
                            1 for s in bundle.segments if s.memo), "cases": len(bundle.cases),
@@ -121,14 +127,18 @@ def export_qdpx(project: Project, path: str | Path) -> Report:
                              "on_boundaries": 0, "ends": 0})
     metadata = sum(1 for d in bundle.documents if d.metadata)
     if metadata:
-        report.skip("document metadata (title-block fields, file properties)", "REFI-QDA has no place for them",
-                    metadata)
-    return report
+        report.skip("document metadata (title-block fields, file properties) for other tools",
+                    "REFI-QDA has no place for them (kept in workbench/units.json for the workbench)", metadata)
+    return data, report
 
 
 def export_qdc(project: Project, path: str | Path) -> None:
     target = project.check_output(path)
-    _write_atomic(target, codebook_xml(codebook_bundle(project)).encode("utf-8"))
+    _write_atomic(target, qdc_bytes(project))
+
+
+def qdc_bytes(project: Project) -> bytes:
+    return codebook_xml(codebook_bundle(project)).encode("utf-8")
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -143,15 +153,20 @@ def _write_atomic(target: Path, data: bytes) -> None:
 def import_qdc(project: Project, path: str | Path, who: str = "") -> Report:
     """Add a QDC codebook's codes: codes are matched by GUID, then by path; new ones are added, existing ones are
     kept as they are (differences listed as conflicts). All or nothing."""
+    path, data = _read_input(path, (".qdc", ".xml"))
+    return import_qdc_data(project, data, path.name, who)
+
+
+def import_qdc_data(project: Project, data: bytes, name: str, who: str = "") -> Report:
+    """:func:`import_qdc` for a file's bytes (an upload)."""
     from .merge import plan_codes
 
-    path, data = _read_input(path, (".qdc", ".xml"))
-    bundle, report = read_qdc(data, path.name)
+    bundle, report = read_qdc(data, name)
     tidy_codes(bundle, report)
     with project.transaction():
         codes = plan_codes(project, bundle, report)
         project.add_bundle(codes=codes, documents=[], segments=[], memos=[], cases=[], case_links=[], attributes={},
-                           who=who, source=path.name)
+                           who=who, source=name)
     report.imported["codes"] = len(codes)
     report.imported["codes already in the project"] = len(bundle.codes) - len(codes)
     return report

@@ -203,7 +203,7 @@ def _snapshot(path: Path, folder: str) -> Project:
 
 def merge_file(project: Project, other: str | Path, who: str = "") -> Report:
     """Merge ``other`` (a project file or a QDPX) into ``project``; returns the report."""
-    from .importing import _read_input, parsed_document
+    from .importing import _read_input
     from .project_bundle import project_bundle
     from .qdpx_read import read_qdpx
 
@@ -221,11 +221,26 @@ def merge_file(project: Project, other: str | Path, who: str = "") -> Report:
             with _snapshot(path, folder) as copy:
                 bundle = project_bundle(copy)
         report = Report("merge", path.name)
+    return merge_bundle(project, bundle, report, who)
+
+
+def merge_data(project: Project, data: bytes, name: str, who: str = "") -> Report:
+    """:func:`merge_file` for an upload's bytes (a ``.qdpx``, or a project file)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(name).name or "other.wbproj")
+        path.write_bytes(data)
+        return merge_file(project, path, who)
+
+
+def merge_bundle(project: Project, bundle: Bundle, report: Report, who: str = "") -> Report:
+    """Merge a bundle read from anywhere (see the module's rules)."""
+    from .importing import parsed_document
+
     tidy(bundle, report)
     with project.transaction():
         plan = plan_merge(project, bundle, report)
         parsed = [(doc, parsed_document(doc)) for doc in plan.pop("documents")]
-        project.add_bundle(documents=parsed, who=who, source=path.name, **plan)
+        project.add_bundle(documents=parsed, who=who, source=report.source, **plan)
     report.imported.update({"documents": len(parsed), "codes": len(plan["codes"]),
                             "segments": len(plan["segments"]), "memos": len(plan["memos"]),
                             "cases": len(plan["cases"])})

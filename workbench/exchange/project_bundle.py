@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from ..store import Project
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, derived_guid, is_guid, normalise_guid
 
 
+_CANONICAL = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+
+
 def _guid(value: str, kind: str) -> str:
+    """The stored GUID in REFI-QDA's form (one quick match in the common case), else one derived from it."""
+    if _CANONICAL.fullmatch(value):
+        return value
     return normalise_guid(value) if is_guid(value) else derived_guid(kind, value)
 
 

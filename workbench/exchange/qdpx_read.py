@@ -311,7 +311,7 @@ def _read_selection(selection: Any, span: tuple[int, int], source: str, source_u
         return
     attrib = selection.attrib
     known = reader.normalised
-    sel_guid = reader.guid(attrib.get("guid"), "selection")
+    sel_guid = known.get(attrib.get("guid")) or reader.guid(attrib.get("guid"), "selection")
     selection_user = reader.user(attrib.get("creatingUser"))
     for note in notes:
         notes_target.setdefault(reader.guid(note, "note"), ("segment", sel_guid))

@@ -118,8 +118,7 @@ def merge_overlaps(segments: list[ExSegment], report: Report | None = None) -> l
     groups: dict[tuple[str, str, str], list[ExSegment]] = defaultdict(list)
     for segment in segments:
         groups[(segment.document, segment.code, segment.coder)].append(segment)
-    absorbed = 0
-    result: list[ExSegment] = []
+    gone: set[int] = set()
     for group in groups.values():
         group.sort(key=lambda s: (s.start, s.end))
         keeper: ExSegment | None = None
@@ -128,14 +127,12 @@ def merge_overlaps(segments: list[ExSegment], report: Report | None = None) -> l
                 keeper.end = max(keeper.end, segment.end)
                 if segment.memo and segment.memo not in keeper.memo.split("\n"):
                     keeper.memo = "\n".join(p for p in (keeper.memo, segment.memo) if p)
-                absorbed += 1
+                gone.add(id(segment))
             else:
                 keeper = segment
-                result.append(segment)
+    absorbed = len(gone)
     if absorbed and report is not None:
         report.convert(f"{absorbed} overlapping selections of one code by one coder merged into the segment "
                        "they overlap (as the coding page does)")
         report.imported["overlapping selections merged"] = absorbed
-    order = {id(s): i for i, s in enumerate(segments)}
-    result.sort(key=lambda s: order[id(s)])
-    return result
+    return [s for s in segments if id(s) not in gone] if gone else list(segments)

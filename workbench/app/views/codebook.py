@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app import state
+from workbench.app.exchange_panel import codebook_exchange
 from workbench.app.widgets import escaped, html_block, md, swatch, text_html
 from workbench.codebook import export_codebook, import_codebook, subtree_totals
 
@@ -199,3 +200,4 @@ with edit_col:
             if result:
                 state.flash(f"Codebook imported: {result['added']} added, {result['updated']} updated.")
             st.rerun()
+        codebook_exchange(project, state.privileges(), who)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app import login, state
+from workbench.app.exchange_panel import project_exchange
 from workbench.app.widgets import html_block, md, text_html
 from workbench.errors import WorkbenchError
 from workbench.importers import DEFAULT_MAX_MB, SUPPORTED_EXTENSIONS
@@ -134,6 +135,9 @@ with st.expander("Backups"):
         st.rerun()
     right.download_button("Download a backup", lambda: backup_bytes(project.path), key="backup_download",
                           file_name=f"{Path(project.path).stem}-backup.wbproj", mime="application/octet-stream")
+
+with st.expander("Exchange: REFI-QDA project, merge a copy, quote bank"):
+    project_exchange(project, privileges, state.coder() or "")
 
 with st.expander("Audit log (latest 200 changes)"):
     entries = project.audit_log(limit=200)

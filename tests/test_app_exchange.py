@@ -1,0 +1,57 @@
+"""The exchange controls of the Project and Codebook pages (AppTest): QDPX/QDC out, merge and QDC in, DOCX."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import docx
+
+from workbench.exchange.importing import qdc_bytes, qdpx_bytes
+from workbench.exchange.qdpx_read import read_qdc, read_qdpx
+from workbench.store import open_project
+
+from .test_app_pages import add, app, empty_path, full_path, go, ok, seeded_path, segments, templates  # noqa: F401
+
+
+def test_project_page_prepares_a_qdpx_and_a_quote_bank(app, seeded_path):
+    at = app(seeded_path)
+    ok(at.button(key="prepare_qdpx").click().run())
+    bundle, _ = read_qdpx(at.session_state["_file_qdpx"], "x.qdpx")
+    assert len(bundle.segments) == len(segments(seeded_path)) and len(bundle.documents) == 2
+    ok(at.button(key="prepare_quotes").click().run())
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(at.session_state["_file_quotes"])).paragraphs)
+    assert "Sinds achtenzestig." in text and "link work/best persons" in text
+
+
+def test_project_page_merges_an_uploaded_copy(app, seeded_path, tmp_path):
+    other = tmp_path / "copy.wbproj"
+    shutil.copy(seeded_path, other)
+    with open_project(other) as copy:
+        add(copy, "jan", "Ik help mensen met formulieren.", "distrust", "carla", "from the copy")
+        data, _ = qdpx_bytes(copy)
+    before = len(segments(seeded_path))
+    at = app(seeded_path, coder="lead")
+    at.file_uploader(key="merge_upload").upload("copy.qdpx", data, "application/zip")
+    ok(at.run())
+    ok(at.button(key="merge_button").click().run())
+    after = segments(seeded_path)
+    assert len(after) == before + 1 and any(s.coder == "carla" and s.memo == "from the copy" for s in after)
+    assert any("merge copy.qdpx" in t.value for t in at.text)
+
+
+def test_codebook_page_qdc_out_and_in(app, full_path, empty_path):
+    at = app(full_path, "codebook")
+    ok(at.button(key="prepare_qdc").click().run())
+    bundle, _ = read_qdc(at.session_state["_file_qdc"], "x.qdc")
+    assert "link work" in {c.name for c in bundle.codes}
+    ok(at.button(key="prepare_codebook_docx").click().run())
+    assert at.session_state["_file_codebook_docx"][:2] == b"PK"
+    with open_project(full_path) as project:
+        data = qdc_bytes(project)
+    fresh = app(empty_path, "codebook", coder="lead")
+    fresh.file_uploader(key="qdc_upload").upload("codes.qdc", data, "application/xml")
+    ok(fresh.run())
+    ok(fresh.button(key="import_qdc").click().run())
+    with open_project(empty_path) as project, open_project(full_path) as original:
+        assert [(c.guid, c.path) for c in project.codes()] == [(c.guid, c.path) for c in original.codes()]
