@@ -236,3 +236,20 @@ def test_a_students_session_sees_the_reference_only_in_the_feedback_after_submit
     result = feedback(course, "First steps", "stan")
     assert sum(c.reference_segments for c in result.codes) == 3        # but compared in the feedback
     assert {s.coder for s in course.segments()} == {"stan"}
+
+
+def test_the_demo_with_accounts_lets_the_student_log_in_to_the_exercise(cli, tmp_path):
+    path = tmp_path / "team.wbproj"
+    result = cli("demo", path, "--accounts")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("shown only now")[1].splitlines()[1:]
+    passwords = dict(line.split() for line in lines if line.strip())
+    assert set(passwords) == {"admin", "supervisor", "student"}
+    with open_project(path) as project:
+        assert {a.name: a.role for a in project.accounts()} == {"admin": "admin", "supervisor": "supervisor",
+                                                                "student": "student"}
+        assert project.check_login("student", passwords["student"]).role == "student"
+        student = project.privileges("student")
+        exercise = project.exercise("Oefening: de vrijwilliger")
+        assert student.is_student and student.exercise_documents == set(exercise.document_ids)
+        assert passwords["student"] not in path.read_bytes().decode("utf-8", "replace")

@@ -66,9 +66,13 @@ def cmd_init(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     from .demo import build_demo
 
-    summary = build_demo(args.project, source=args.source)
+    accounts: dict[str, str] | None = {} if args.accounts else None
+    summary = build_demo(args.project, source=args.source, accounts=accounts)
     out(f"built demo project {args.project}: {summary['documents']} documents, {summary['codes']} codes, "
          f"{summary['segments']} segments by {summary['coders']} coders\n")
+    if accounts:
+        out("accounts (the passwords are shown only now; change them with: workbench user passwd):\n"
+            + "".join(f"  {name:<11} {password}\n" for name, password in accounts.items()))
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -390,6 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("demo", cmd_demo, "build the demo project from interviews/ and codebook/")
     project_arg(sub)
     sub.add_argument("--source", metavar="DIR", help="the folder holding interviews/ and codebook/")
+    sub.add_argument("--accounts", action="store_true",
+                     help="also add accounts admin, supervisor and student (the exercise's) with random passwords")
     sub = command("import", cmd_import, "import transcripts (.txt .md .docx .odt .pdf .vtt .srt), all or nothing")
     project_arg(sub)
     sub.add_argument("files", nargs="*", metavar="FILE")

@@ -17,6 +17,7 @@ DEMO_EXERCISE = "Oefening: de vrijwilliger"
 DEMO_EXERCISE_DOCUMENT = "vrijwilliger-kees"
 DEMO_REFERENCE = "marloes"
 DEMO_STUDENT = "student"
+DEMO_ACCOUNTS = {"admin": "admin", "supervisor": "supervisor", DEMO_STUDENT: "student"}  # name: role
 DEMO_INSTRUCTIONS = ("Code the interview with Kees with the codes you think apply (a few passages are enough to "
                      "try it), then submit: you will see how your coding compares with marloes's.")
 
@@ -32,9 +33,12 @@ def find_demo_source(source: str | Path | None = None) -> Path:
                          "give the folder with --source")
 
 
-def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, int]:
+def build_demo(path: str | Path, source: str | Path | None = None,
+               accounts: dict[str, str] | None = None) -> dict[str, int]:
     """Build the demo project at ``path`` (which must not exist). Quotes in the codings are resolved against the
-    stored text; a quote not found exactly once fails the build and leaves no file behind."""
+    stored text; a quote not found exactly once fails the build and leaves no file behind. With ``accounts`` (an
+    empty dict to fill), the demo also gets the accounts of :data:`DEMO_ACCOUNTS` with fresh random passwords,
+    put into that dict by name (to be shown once; they are stored only as hashes)."""
     path = Path(path)
     if path.exists():
         raise WorkbenchError(f"{path} already exists; choose another file name")
@@ -54,6 +58,8 @@ def build_demo(path: str | Path, source: str | Path | None = None) -> dict[str, 
             except WorkbenchError as exc:
                 raise WorkbenchError(f"{codings.name}: {exc}") from None
         add_demo_exercise(project)
+        if accounts is not None:
+            accounts.update(add_demo_accounts(project))
         stats = project.stats()
     return stats
 
@@ -64,3 +70,16 @@ def add_demo_exercise(project: Project) -> None:
 
     create_exercise(project, DEMO_EXERCISE, DEMO_REFERENCE, [DEMO_EXERCISE_DOCUMENT], [DEMO_STUDENT], who="demo",
                     instructions=DEMO_INSTRUCTIONS)
+
+
+def add_demo_accounts(project: Project) -> dict[str, str]:
+    """The demo's accounts (``workbench demo --accounts``): an admin, a supervisor and the exercise's student, each
+    with a random password; returns the passwords by name."""
+    import secrets
+
+    from .privileges import Privileges
+
+    passwords = {name: secrets.token_urlsafe(12) for name in DEMO_ACCOUNTS}
+    for name, role in DEMO_ACCOUNTS.items():
+        project.add_account(name, role, passwords[name], who=Privileges.local("demo"))
+    return passwords
