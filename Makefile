@@ -5,7 +5,7 @@ PORT ?= 8501
 PROJECT ?= demo.wbproj
 BIN := $(VENV)/bin
 
-.PHONY: run test demo bench install install-dev clean
+.PHONY: run test check screenshots demo bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,17 @@ run: $(VENV)/.installed
 	@test -f $(PROJECT) || $(BIN)/workbench demo $(PROJECT)
 	$(BIN)/workbench serve $(PROJECT) --port $(PORT)
 
-## make test: install with the dev extra and run the whole suite (browser tests included)
+## make test: install with the dev extra and run the whole suite (browser tests and slow tests included)
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+## make check: the quick suite (no browser tests, no slow fuzz/crash tests)
+check: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+## make screenshots: update the README pictures in docs/screenshots/ (the suite itself writes to a temp folder)
+screenshots: $(VENV)/.installed-dev
+	WORKBENCH_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_screenshots.py
 
 demo: $(VENV)/.installed
 	@test -f $(PROJECT) || $(BIN)/workbench demo $(PROJECT)

@@ -222,6 +222,7 @@ spans = st.lists(st.tuples(st.integers(0, 1), st.integers(0, 118), st.integers(1
                            st.sampled_from(["m", "d"])), max_size=25)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spans, st.integers(-1, 6))
 def test_sweep_equals_brute_force(tmp_path_factory, raw, gap) -> None:

@@ -35,6 +35,7 @@ def test_touching_segments_do_not_share_a_piece() -> None:
     assert [(p.start, p.end, p.segment_ids) for p in pieces] == [(0, 3, (1,)), (3, 6, (2,))]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 60).flatmap(lambda n: st.tuples(
     st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n)), max_size=12))))

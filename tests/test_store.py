@@ -205,6 +205,7 @@ unicode_text = st.text(
 ).filter(lambda t: t.strip() and unicodedata.normalize("NFC", t.replace("\r\n", "\n").replace("\r", "\n")).strip())
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=unicode_text, data=st.data())
 def test_segment_text_equals_slice_for_any_unicode(tmp_path_factory, text: str, data) -> None:

@@ -154,6 +154,7 @@ label_line = st.builds(
 line = st.one_of(label_line, free_text.map(lambda t: (t, "", None)))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(line, max_size=25), st.sampled_from(["", "\n", "\n\n", "  \n"]))
 def test_turns_property(lines: list[tuple[str, str, str | None]], trailer: str) -> None:

@@ -22,7 +22,9 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Screenshots go to a temporary folder, so the suite never rewrites the tracked README pictures; `make screenshots`
+# points $WORKBENCH_SCREENSHOTS at docs/screenshots to update them.
+SCREENSHOTS_ENV = "WORKBENCH_SCREENSHOTS"
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -90,6 +92,15 @@ class App:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where browser tests save their screenshots: ``$WORKBENCH_SCREENSHOTS`` or a temporary folder."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -108,12 +108,10 @@ def highlight_spans(page, code: str) -> list[tuple[int, int]]:
     return [tuple(r) for r in runs]
 
 
-def save_screenshot(page, name: str) -> None:
-    """Save the visible page to docs/screenshots/<name>.png (shown in the README)."""
-    from .conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def save_screenshot(page, folder, name: str) -> None:
+    """Save the visible page to ``folder/<name>.png`` (the ``screenshots`` fixture: a temporary folder, or
+    docs/screenshots under ``make screenshots``)."""
     wait_idle(page)
     page.wait_for_timeout(400)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+    page.screenshot(path=str(folder / f"{name}.png"))
+    assert (folder / f"{name}.png").stat().st_size > 10_000

@@ -6,7 +6,7 @@ import json
 import re
 
 from ..conftest import run_cli
-from .helpers import TRANSCRIPT, open_page, save_screenshot, wait_idle
+from .helpers import TRANSCRIPT, open_page, wait_idle
 
 CELL = '[data-testid="stVegaLiteChart"] g.mark-rect path[aria-label*="code: {a}; with: {b};"]'
 
@@ -14,7 +14,6 @@ CELL = '[data-testid="stVegaLiteChart"] g.mark-rect path[aria-label*="code: {a};
 def test_heatmap_cell_lists_the_passages_and_links_to_the_transcript(page, demo_app) -> None:
     open_page(page, demo_app, "cooccurrence")
     page.wait_for_selector("text=/Each number counts pairs of coded segments/")
-    save_screenshot(page, "cooccurrence")
     cell = page.locator(CELL.format(a="link work", b="best persons"))
     label = cell.first.get_attribute("aria-label")
     count = int(re.search(r"count: (\d+)", label).group(1))
