@@ -10,15 +10,22 @@ class WorkbenchError(Exception):
     """A problem with the user's input or project, with a one-line message meant for the user.
 
     The command line prints it as ``error: <message>`` and exits with status 2; the app shows it as an
-    error box. Whatever raised it has left the project file exactly as it was.
+    error box, in the app's words (``in_app``, when the message names a command-line flag). Whatever raised it
+    has left the project file exactly as it was.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, in_app: str | None = None) -> None:
         super().__init__(" ".join(str(message).split()))
+        self._in_app = " ".join(in_app.split()) if in_app else None
 
     @property
     def message(self) -> str:
         return str(self)
+
+    @property
+    def in_app(self) -> str:
+        """The message as the app shows it: no command-line flags."""
+        return self._in_app or str(self)
 
 
 def store_error_message(exc: sqlite3.Error) -> str:

@@ -34,6 +34,7 @@ project = state.project()
 privileges = login.gate(project)  # the login page (and a stop) while nobody is logged in
 with st.sidebar:
     st.caption(f"Project: **{md(Path(project.path).name)}**")
+    state.remember_browser()
     if privileges.is_local:
         who = state.coder()
         st.caption(f"Coder: **{md(who)}**" if who else "Coder: not set (asked when you first code)")

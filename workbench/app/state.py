@@ -74,14 +74,16 @@ def daily_backup(path: str) -> None:
 
 
 def coder() -> str | None:
-    """Who this session is: in a project with accounts the logged-in account (see ``app/login.py``); else the
-    coder's name, if set (``--coder`` presets it)."""
+    """Who am I: the one function that decides who this session is. In a project with accounts, the logged-in
+    account (see ``app/login.py``). Else ``--coder`` presets it; else the name this browser remembers (sent by the
+    memory component, see :func:`remember_browser`); else the name typed on the coding page (:func:`set_coder`).
+    None until one of them gave a name."""
     current = st.session_state.get("_project")
     if current is not None and current.has_accounts():
         return st.session_state.get("_account")
     if "coder" not in st.session_state:
         preset = launch_options().coder
-        st.session_state["coder"] = preset.strip() if preset and preset.strip() else None
+        st.session_state["coder"] = " ".join(preset.split()) if preset and preset.strip() else None
     return st.session_state["coder"]
 
 
@@ -101,10 +103,72 @@ def refuse_unless(allowed: bool, message: str) -> None:
 
 
 def set_coder(name: str) -> None:
-    name = " ".join(name.split())
+    """The name typed on the coding page; this browser remembers it for the next reload or tab."""
+    name = " ".join((name or "").split())
     if not name:
         raise WorkbenchError("type your name to start coding")
     st.session_state["coder"] = name
+    st.session_state["_coder_to_remember"] = name
+
+
+def _adopt_remembered_coder(name: Any) -> None:
+    if coder() is None and isinstance(name, str) and " ".join(name.split()):
+        st.session_state["coder"] = " ".join(name.split())[:200]
+
+
+DRAFT_KEYS = ("pending", "pick_codes", "pick_memo")
+
+
+def draft() -> dict[str, Any] | None:
+    """The unfinished coding of this session (selection, chosen codes, memo), or None."""
+    pending = st.session_state.get("pending")
+    document = st.session_state.get("current_document")
+    if not pending or not document:
+        return None
+    return {"document": document, "start": int(pending["start"]), "end": int(pending["end"]),
+            "codes": [int(c) for c in st.session_state.get("pick_codes") or []],
+            "memo": str(st.session_state.get("pick_memo") or "")}
+
+
+def _restore_draft(kept: Any) -> None:
+    """A draft the browser kept over a reload: checked against the project before it becomes the selection."""
+    st.session_state["_draft_answered"] = True
+    if st.session_state.get("pending") or not isinstance(kept, dict):
+        return
+    try:
+        current = project()
+        names = set(current.document_names().values())
+        document, start, end = str(kept["document"]), int(kept["start"]), int(kept["end"])
+        if document not in names:
+            return
+        length = len(current.document_text(current.document_id(document)))
+        if not 0 <= start < end <= length:
+            return
+        known = {c.id for c in current.codes()}
+        codes = [int(c) for c in kept.get("codes") or [] if int(c) in known]
+        memo = str(kept.get("memo") or "")
+    except (KeyError, TypeError, ValueError, WorkbenchError):
+        return
+    st.session_state["current_document"] = document
+    st.session_state["pending"] = {"start": start, "end": end}
+    st.session_state["pick_codes"] = codes
+    st.session_state["pick_memo"] = memo
+    flash(f"Your unfinished selection {start}–{end} in {document} was kept over the reload.", "info")
+
+
+def remember_browser() -> None:
+    """Mount the browser memory once per run: it remembers the coder's name in this browser and keeps this
+    tab's coding draft over a reload."""
+    from workbench.app import memory
+
+    name = st.session_state.pop("_coder_to_remember", None)
+    current = draft()
+    if current:
+        st.session_state["_draft_answered"] = True
+    memory.mount(str(project().path), coder=name, ask_coder=coder() is None and not project().has_accounts(),
+                 draft=current,
+                 restore=not st.session_state.get("_draft_answered"), on_coder=_adopt_remembered_coder,
+                 on_draft=_restore_draft)
 
 
 def push_undo(change: Change, document: str) -> None:
@@ -146,36 +210,47 @@ def push_undo_keeping_redo(change: Change, document: str) -> None:
     del stack[:-UNDO_DEPTH]
 
 
-def flash(message: str, kind: str = "success") -> None:
-    """A message to show once on the next run (after a callback changed something)."""
-    st.session_state.setdefault("_flash", []).append((kind, message))
+def flash(message: str, kind: str = "success", place: str = "page") -> None:
+    """A message to show once on the next run (after a callback changed something), at ``place``: the page
+    shows it next to the control that caused it (``show_flash(place)``); "page" is the top of the page."""
+    st.session_state.setdefault("_flash", []).append((kind, message, place))
 
 
-def show_flash() -> Any:
-    """Show pending messages in a container that always exists, so the elements below keep their place in the
-    page (a component that moved would be mounted again and lose its scroll position). Returns the container
-    for messages of this run."""
+def show_flash(place: str = "page", into: Any = None) -> Any:
+    """Show the pending messages of ``place`` in a container that always exists, so the elements below keep
+    their place in the page (a component that moved would be mounted again and lose its scroll position).
+    Messages of other places wait for their place; returns the container for messages of this run."""
     from workbench.app.widgets import md
 
-    notices = st.container()
-    for kind, message in st.session_state.pop("_flash", []):
+    notices = into if into is not None else st.container()
+    waiting = st.session_state.get("_flash", [])
+    mine = [m for m in waiting if (m[2] if len(m) > 2 else "page") == place]
+    st.session_state["_flash"] = [m for m in waiting if m not in mine]
+    for kind, message, *_ in mine:
         {"success": notices.success, "error": notices.error, "info": notices.info,
          "warning": notices.warning}[kind](md(message))
     return notices
 
 
-def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
-    """Run a core call; a WorkbenchError becomes a one-line error message instead of a traceback."""
+def show_all_flash(into: Any = None) -> None:
+    """Show the messages whose place was not drawn in this run (so none is lost)."""
+    for place in {m[2] if len(m) > 2 else "page" for m in st.session_state.get("_flash", [])}:
+        show_flash(place, into)
+
+
+def attempt(action: Callable[[], T], success: str | None = None, place: str = "page") -> T | None:
+    """Run a core call; a WorkbenchError becomes a one-line error message (in the app's words) at ``place``
+    instead of a traceback."""
     try:
         result = action()
     except WorkbenchError as exc:
-        flash(str(exc), "error")
+        flash(exc.in_app, "error", place)
         return None
     except sqlite3.Error as exc:  # busy longer than the timeout (or damaged): the command line's one line
-        flash(store_error_message(exc), "error")
+        flash(store_error_message(exc), "error", place)
         return None
     if success:
-        flash(success)
+        flash(success, place=place)
     return result
 
 

@@ -120,6 +120,30 @@ def on_highlighter_event() -> None:
         st.session_state.setdefault("_texts_sent", set()).clear()
 
 
+def set_pending(start: int, end: int) -> None:
+    """Make ``[start, end)`` the pending selection. A new selection starts with no codes and no memo (recent
+    codes stay one click away); a memo typed for the replaced selection is offered back, never applied."""
+    before = st.session_state.get("pending")
+    if before and (before["start"], before["end"]) == (start, end):
+        return
+    memo = (st.session_state.get("pick_memo") or "").strip()
+    if before and memo:
+        st.session_state["memo_offer"] = {"memo": memo, "start": before["start"], "end": before["end"]}
+    st.session_state["pick_codes"] = []
+    st.session_state["pick_memo"] = ""
+    st.session_state["pending"] = {"start": start, "end": end}
+
+
+def take_memo_offer() -> None:
+    offer = st.session_state.pop("memo_offer", None)
+    if offer:
+        st.session_state["pick_memo"] = offer["memo"]
+
+
+def drop_memo_offer() -> None:
+    st.session_state.pop("memo_offer", None)
+
+
 def select_span(start: int, end: int, selected: str | None = None) -> None:
     """Keep ``[start, end)`` as the pending selection, after checking the browser's text against the slice."""
     doc_text = project.document_text(project.document_id(st.session_state["current_document"]))
@@ -130,7 +154,7 @@ def select_span(start: int, end: int, selected: str | None = None) -> None:
             start, end = near, near + len(selected)
         elif selected.strip() and doc_text[start:end].split() != selected.split():
             state.flash("The selection could not be matched to the transcript exactly; please select it again.",
-                        "warning")
+                        "warning", "coding")
             return
     while start < end and doc_text[start].isspace():
         start += 1
@@ -138,11 +162,11 @@ def select_span(start: int, end: int, selected: str | None = None) -> None:
         end -= 1
     if start >= end:
         return
-    st.session_state["pending"] = {"start": start, "end": end}
+    set_pending(start, end)
     st.session_state.pop("cursor", None)
 
 
-def ensure_coder() -> str | None:
+def ensure_coder(place: str = "coding") -> str | None:
     """The coder's name, taken from the name box the first time someone codes."""
     if state.coder():
         return state.coder()
@@ -150,24 +174,29 @@ def ensure_coder() -> str | None:
     try:
         state.set_coder(typed)
     except WorkbenchError as exc:
-        state.flash(str(exc), "error")
+        state.flash(exc.in_app, "error", place)
         return None
     return state.coder()
 
 
+def on_name_typed() -> None:
+    if (st.session_state.get("coder_name_input") or "").strip():
+        ensure_coder()
+
+
 def apply_pending(code_ids: list[int] | None = None) -> None:
     pending = st.session_state.get("pending")
-    who = ensure_coder()
+    who = ensure_coder("apply")
     if not pending or not who:
         return
     chosen = code_ids if code_ids is not None else list(st.session_state.get("pick_codes", []))
     if not chosen:
-        state.flash("Choose one or more codes to apply.", "warning")
+        state.flash("Choose one or more codes to apply.", "warning", "apply")
         return
     memo = st.session_state.get("pick_memo", "").strip()
     doc = st.session_state["current_document"]
     change = state.attempt(lambda: apply_codes(project, project.document_id(doc), pending["start"],
-                                               pending["end"], chosen, who, memo))
+                                               pending["end"], chosen, who, memo), place="apply")
     if change:
         change.label = f"code {', '.join(codes[c].name for c in chosen)} at {pending['start']}–{pending['end']}"
         state.push_undo(change, doc)
@@ -176,49 +205,52 @@ def apply_pending(code_ids: list[int] | None = None) -> None:
         st.session_state["pick_codes"] = []
         st.session_state["pick_memo"] = ""
         st.session_state.pop("cursor", None)
+        st.session_state.pop("memo_offer", None)
         grown = "".join(f" Widened your segment {s}–{e} to {s2}–{e2}." for s, e, s2, e2 in widened(change))
         state.flash(f"Coded {pending['end'] - pending['start']} characters with "
-                    f"{', '.join(codes[c].name for c in chosen)}.{grown}")
+                    f"{', '.join(codes[c].name for c in chosen)}.{grown}", place="coding")
 
 
 def undo_last() -> None:
     entry = state.last_undo()
     if not entry:
-        state.flash("Nothing to undo.", "info")
+        state.flash("Nothing to undo.", "info", "coding")
         return
     change, doc = entry
     try:
         undone = undo(project, change, state.coder() or "unknown")
     except WorkbenchError as exc:
         state.pop_undo()
-        state.flash(f"Could not undo {change.label}: {exc}. It was taken off the undo list.", "error")
+        state.flash(f"Could not undo {change.label}: {exc.in_app}. It was taken off the undo list.", "error",
+                    "coding")
         return
     state.pop_undo()
     state.push_redo(undone, doc)
-    state.flash(f"Undone: {change.label} ({doc}).", "info")
+    state.flash(f"Undone: {change.label} ({doc}).", "info", "coding")
 
 
 def redo_last() -> None:
     entry = state.last_redo()
     if not entry:
-        state.flash("Nothing to redo.", "info")
+        state.flash("Nothing to redo.", "info", "coding")
         return
     undone, doc = entry
     state.pop_redo()
     try:
         change = redo(project, undone, state.coder() or "unknown")
     except WorkbenchError as exc:
-        state.flash(f"Could not redo {undone.label}: {exc}. It was taken off the redo list.", "error")
+        state.flash(f"Could not redo {undone.label}: {exc.in_app}. It was taken off the redo list.", "error",
+                    "coding")
         return
     state.push_undo_keeping_redo(change, doc)
-    state.flash(f"Redone: {change.label} ({doc}).", "info")
+    state.flash(f"Redone: {change.label} ({doc}).", "info", "coding")
 
 
 def remove_coding(segment_id: int) -> None:
     who = ensure_coder()
     if not who:
         return
-    change = state.attempt(lambda: remove_segments(project, [segment_id], who), "Coding removed.")
+    change = state.attempt(lambda: remove_segments(project, [segment_id], who), "Coding removed.", "coding")
     if change:
         state.push_undo(change, st.session_state["current_document"])
 
@@ -231,7 +263,7 @@ def save_segment(segment_id: int) -> None:
     end = st.session_state.get(f"seg_end_{segment_id}")
     memo = st.session_state.get(f"seg_memo_{segment_id}")
     change = state.attempt(lambda: edit_segment(project, segment_id, who, start=start, end=end, memo=memo),
-                           "Coding updated.")
+                           "Coding updated.", f"segment{segment_id}")
     if change:
         state.push_undo(change, st.session_state["current_document"])
 
@@ -246,7 +278,7 @@ def span_to_selection(segment_id: int) -> None:
 
 
 def select_unit(start: int, end: int) -> None:
-    st.session_state["pending"] = {"start": start, "end": end}
+    set_pending(start, end)
 
 
 def select_by_offsets() -> None:
@@ -295,9 +327,11 @@ with right:
                        on_click=undo_last, key="undo_button", help="Ctrl+Z in the transcript")
     redo_column.button(f"↷ Redo: {md(again[0].label)}" if again else "↷ Redo", disabled=again is None,
                        on_click=redo_last, key="redo_button", help="Ctrl+Shift+Z or Ctrl+Y in the transcript")
+    state.show_flash("coding")
 
     if not me and (pending or cursor):
-        st.text_input("Your name (saved with every coding)", key="coder_name_input", placeholder="e.g. marloes")
+        st.text_input("Your name (saved with every coding)", key="coder_name_input", placeholder="e.g. marloes",
+                      on_change=on_name_typed)
 
     if pending:
         selected = text[pending["start"]:pending["end"]]
@@ -306,6 +340,14 @@ with right:
             preview = selected if len(selected) <= 400 else selected[:200] + " … " + selected[-150:]
             st.markdown(f'<div style="font-family:Georgia,serif;color:#333">“{escaped(preview)}”</div>',
                         unsafe_allow_html=True)
+            offer = st.session_state.get("memo_offer")
+            if offer:
+                st.info(md(f"The memo you typed for {offer['start']}–{offer['end']} was not applied: "
+                           f"“{offer['memo']}”"))
+                use_col, drop_col = st.columns(2)
+                use_col.button("Use that memo here", on_click=take_memo_offer, key="memo_offer_use",
+                               width="stretch")
+                drop_col.button("Discard it", on_click=drop_memo_offer, key="memo_offer_drop", width="stretch")
             apply_col, cancel_col = st.columns(2)
             apply_col.button("Apply codes", type="primary", on_click=apply_pending, key="apply_codes",
                              width="stretch")
@@ -320,6 +362,7 @@ with right:
                 st.markdown(html_block(" &nbsp; ".join(swatch(codes[c].colour, codes[c].name) for c in picked)),
                             unsafe_allow_html=True)
             st.text_area("Memo (optional)", key="pick_memo", height=68)
+            state.show_flash("apply")
             if recent:
                 st.caption("Recent codes: one click applies")
                 quick = st.columns(min(3, len(recent)))
@@ -356,6 +399,7 @@ with right:
                     st.markdown(f'<div style="color:#555;font-size:0.9em">Memo: {escaped(seg.memo)}</div>',
                                 unsafe_allow_html=True)
                 st.button("Remove", key=f"remove_{seg.id}", on_click=remove_coding, args=(seg.id,))
+                state.show_flash(f"segment{seg.id}")
                 with st.expander("Edit memo or span"):
                     st.text_area("Memo", value=seg.memo, key=f"seg_memo_{seg.id}", height=68)
                     s_col, e_col = st.columns(2)
@@ -384,3 +428,27 @@ with right:
             st.markdown(html_block("<br>".join(swatch(codes[c].colour, f"{codes[c].path} ({n})")
                                                for c, n in sorted(used.items(), key=lambda kv: -kv[1]))),
                         unsafe_allow_html=True)
+
+    memos = project.memos()
+    used_names = {codes[c].name for c in used}
+    document_memos = [m for m in memos if m.kind == "document" and m.document == document.name]
+    code_memos = [m for m in memos if m.kind == "code" and m.code in used_names]
+    if document_memos or code_memos:
+        with st.expander(f"Memos ({len(document_memos)} on this document, {len(code_memos)} on its codes)",
+                         expanded=True):
+            for memo in [*document_memos, *code_memos]:
+                about = "this document" if memo.kind == "document" else f"code {memo.code}"
+                heading = " · ".join(x for x in (memo.title, about, memo.author) if x)
+                st.markdown(html_block(f"<b>{html.escape(heading)}</b><br>{escaped(memo.text)}"),
+                            unsafe_allow_html=True)
+    state.show_all_flash()
+
+
+@st.fragment(run_every=3)
+def watch_for_changes(seen: int) -> None:
+    """Every few seconds: when another coder (another tab, another machine) changed the project, draw again."""
+    if project.data_version() != seen:
+        st.rerun(scope="app")
+
+
+watch_for_changes(project.data_version())

@@ -97,9 +97,9 @@ def on_merge() -> None:
     source = st.session_state["edit_code"]
     target = st.session_state["merge_target"]
     if target is None:
-        state.flash("Choose the code to merge into.", "warning")
+        state.flash("Choose the code to merge into.", "warning", "merge")
         return
-    moved = state.attempt(lambda: project.merge_codes(source, target, who=who))
+    moved = state.attempt(lambda: project.merge_codes(source, target, who=who), place="merge")
     if moved is not None:
         state.flash(f"Merged {by_id[source].path!r} into {by_id[target].path!r}: {moved} segments moved.")
         st.session_state.pop("edit_code", None)
@@ -108,7 +108,7 @@ def on_merge() -> None:
 def on_delete() -> None:
     code_id = st.session_state["edit_code"]
     also = st.session_state.get(f"delete_segments_{code_id}", False)
-    deleted = state.attempt(lambda: project.delete_code(code_id, who=who, delete_segments=also))
+    deleted = state.attempt(lambda: project.delete_code(code_id, who=who, delete_segments=also), place="delete")
     if deleted is not None:
         state.flash(f"Deleted {by_id[code_id].path!r}" + (f" and its {deleted} segments." if deleted else "."))
         st.session_state.pop("edit_code", None)
@@ -174,6 +174,7 @@ with edit_col:
             st.caption(md(f"Merging moves all {counts.get(current.id, 0)} segments of {current.name!r} to the "
                           "chosen code, moves its child codes there, and removes it."))
             st.button("Merge", on_click=on_merge, key="merge_code")
+            state.show_flash("merge")
             st.divider()
             used = counts.get(current.id, 0)
             if used:
@@ -182,6 +183,7 @@ with edit_col:
             st.button("Delete code", on_click=on_delete, key="delete_code",
                       help="Refused while segments use the code, unless you also delete them; merge instead to keep "
                            "them.")
+            state.show_flash("delete")
         else:
             st.caption("No codes yet.")
     with tab_add:
@@ -201,3 +203,4 @@ with edit_col:
                 state.flash(f"Codebook imported: {result['added']} added, {result['updated']} updated.")
             st.rerun()
         codebook_exchange(project, state.privileges(), who)
+state.show_all_flash()

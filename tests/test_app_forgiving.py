@@ -1,0 +1,167 @@
+"""The coding page forgives (issue 9 §1), driven with AppTest: a new selection starts clean, a memo for a replaced
+selection is offered back, messages appear next to their control in the app's words, user strings are text, a
+widened segment says so, the typed name shows in the sidebar, and document and code memos sit beside the
+transcript."""
+
+from __future__ import annotations
+
+from workbench.app.widgets import md
+from workbench.store import open_project
+
+from .test_app_pages import (  # noqa: F401  (fixtures)
+    SANNE, SINDS, VERTROUW, add, app, code_id, empty_path, full_path, ok, phrase_span, segments, templates, values,
+)
+
+
+def ancestors(at, key: str) -> list:
+    """The blocks around the widget ``key``, innermost first."""
+    def walk(node, path):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "key", None) == key:
+                return [node, *path]
+            found = walk(child, [node, *path])
+            if found:
+                return found
+        return None
+    found = walk(at._tree, [])
+    assert found, key
+    return found
+
+
+def block_with(at, key: str, also: str | None = None):
+    """The innermost block that holds the widget ``key`` (and the widget ``also``)."""
+    for block in ancestors(at, key):
+        if also is None or also in keys_in(block):
+            return block
+    raise AssertionError(key)
+
+
+def keys_in(node) -> set[str]:
+    out = set()
+
+    def walk(n) -> None:
+        if getattr(n, "key", None):
+            out.add(n.key)
+        for child in getattr(n, "children", {}).values():
+            walk(child)
+    walk(node)
+    return out
+
+
+def texts_in(node, kind: str) -> list[str]:
+    out = []
+
+    def walk(n) -> None:
+        if getattr(n, "type", None) == kind:
+            out.append(n.value)
+        for child in getattr(n, "children", {}).values():
+            walk(child)
+    walk(node)
+    return out
+
+
+def test_a_new_selection_starts_without_codes_and_offers_the_replaced_memo_back(app, full_path):
+    start, end = phrase_span(full_path, "ria", VERTROUW)
+    at = app(full_path, "code", pending={"start": start, "end": end})  # nobody named: Apply fails
+    at.multiselect(key="pick_codes").select(code_id(full_path, "distrust"))
+    at.text_area(key="pick_memo").input("about the municipality")
+    ok(at.button(key="apply_codes").click().run())
+    assert segments(full_path) == [] and at.session_state["pending"] == {"start": start, "end": end}
+
+    other_start, other_end = phrase_span(full_path, "ria", SANNE)
+    at.number_input(key="manual_start").set_value(other_start)
+    at.number_input(key="manual_end").set_value(other_end)
+    ok(at.button(key="manual_select").click().run())
+    assert at.session_state["pending"] == {"start": other_start, "end": other_end}
+    assert at.multiselect(key="pick_codes").value == []
+    assert at.text_area(key="pick_memo").value == ""
+    assert any(f"{start}–{end} was not applied" in i and "about the municipality" in i for i in values(at.info))
+
+    at.text_input(key="coder_name_input").input("anna")
+    at.multiselect(key="pick_codes").select(code_id(full_path, "link work"))
+    ok(at.button(key="apply_codes").click().run())
+    assert [(s.start, s.code, s.memo) for s in segments(full_path)] == [(other_start, "link work", "")]
+
+
+def test_the_offered_memo_is_used_only_when_asked(app, full_path):
+    start, end = phrase_span(full_path, "ria", VERTROUW)
+    at = app(full_path, "code", coder="anna", pending={"start": start, "end": end})
+    at.text_area(key="pick_memo").input("a thought").run()
+    other_start, other_end = phrase_span(full_path, "ria", SINDS)
+    at.number_input(key="manual_start").set_value(other_start)
+    at.number_input(key="manual_end").set_value(other_end)
+    ok(at.button(key="manual_select").click().run())
+    ok(at.button(key="memo_offer_use").click().run())
+    assert at.text_area(key="pick_memo").value == "a thought"
+    at.multiselect(key="pick_codes").select(code_id(full_path, "link work"))
+    ok(at.button(key="apply_codes").click().run())
+    assert [(s.start, s.memo) for s in segments(full_path)] == [(other_start, "a thought")]
+
+
+def test_a_refusal_appears_next_to_the_apply_button(app, full_path):
+    start, end = phrase_span(full_path, "ria", SINDS)
+    at = app(full_path, "code", pending={"start": start, "end": end}, coder="anna")
+    ok(at.button(key="apply_codes").click().run())
+    panel = block_with(at, "apply_codes", also="pick_memo")  # the selection's box
+    assert any("Choose one or more codes" in w for w in texts_in(panel, "warning"))
+    assert not [w for w in texts_in(at._tree, "warning") if w not in texts_in(panel, "warning")]
+
+
+def test_code_names_are_text_in_the_success_message_and_the_undo_button(app, full_path):
+    with open_project(full_path) as project:
+        italic = project.add_code("vet *schuin*")
+    start, end = phrase_span(full_path, "ria", SINDS)
+    at = app(full_path, "code", coder="anna", pending={"start": start, "end": end})
+    at.multiselect(key="pick_codes").select(italic)
+    ok(at.button(key="apply_codes").click().run())
+    assert any("vet \\*schuin\\*" in s for s in values(at.success)), values(at.success)
+    assert not any("vet *schuin*" in s for s in values(at.success))
+    undo = at.button(key="undo_button")
+    assert "vet \\*schuin\\*" in undo.label and "vet *schuin*" not in undo.label
+
+
+def test_md_escapes_every_markdown_construct():
+    for raw in ("vet *schuin*", "__onder__", "~~weg~~", "`code`", "# kop", "- punt", "1. lijst", "![x](http://a)",
+                "<b>x</b>", "$x$", "a\\b"):
+        shown = md(raw)
+        assert shown.replace("\\", "") == raw.replace("\\", "")
+        for marker in ("*", "_", "~", "`", "[", "<", "$"):
+            assert shown.count(marker) == shown.count("\\" + marker), (raw, shown)
+    assert md("# kop").startswith("\\#") and md("- punt").startswith("\\-") and md("1. lijst").startswith("1\\.")
+
+
+def test_an_overlapping_coding_says_it_widened_the_segment(app, full_path):
+    with open_project(full_path) as project:
+        add(project, "ria", SINDS, "link work", "anna")
+    sinds_start, sinds_end = phrase_span(full_path, "ria", SINDS)
+    start, end = sinds_start + 6, sinds_start + 60
+    at = app(full_path, "code", coder="anna", pending={"start": start, "end": end})
+    at.multiselect(key="pick_codes").select(code_id(full_path, "link work"))
+    ok(at.button(key="apply_codes").click().run())
+    assert any(f"Widened your segment {sinds_start}–{sinds_end} to {sinds_start}–{end}" in s
+               for s in values(at.success))
+
+
+def test_the_typed_name_shows_in_the_sidebar_at_once(app, full_path):
+    start, end = phrase_span(full_path, "ria", SINDS)
+    at = app(full_path, "code", pending={"start": start, "end": end})
+    assert any("Coder: not set" in c for c in values(at.sidebar.caption))
+    ok(at.text_input(key="coder_name_input").input(" fatima ").run())
+    assert any("Coder: **fatima**" in c for c in values(at.sidebar.caption)), values(at.sidebar.caption)
+    assert at.session_state["coder"] == "fatima"
+
+
+def test_document_and_code_memos_show_beside_the_transcript(app, full_path):
+    with open_project(full_path) as project:
+        add(project, "ria", SINDS, "link work", "anna")
+        project.add_memo("Ria *spreekt* snel", author="anna", kind="document", document_id=project.document_id("ria"),
+                         title="interview notes")
+        project.add_memo("Use for warm handovers", author="bob", kind="code",
+                         code_id=project.resolve_code("link work").id)
+        project.add_memo("about jan", author="bob", kind="document", document_id=project.document_id("jan"))
+    at = app(full_path, "code", coder="anna")
+    right = ancestors(at, "undo_button")[0]  # the column right of the transcript
+    shown = " ".join(texts_in(right, "markdown"))
+    assert "Ria *spreekt* snel" in shown and "interview notes" in shown and "Use for warm handovers" in shown
+    assert "about jan" not in shown
+    assert any("1 on this document, 1 on its codes" in e.label for e in at.expander)
