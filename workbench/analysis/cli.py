@@ -13,6 +13,7 @@ from ..exchange.segments_table import rows_to_csv
 from ..filters import parse_where
 from ..output import out, print_json, table
 from .cooccurrence import PASSAGE_COLUMNS, UNITS, cooccurrence, meetings, passage_rows
+from .bins import parse_edges
 from .data import Scope, load
 from .frequencies import MEASURES, attribute_matrix, frequencies
 from .report import heatmap_svg, theme_report_html, theme_report_markdown
@@ -99,7 +100,13 @@ def cmd_matrix(args: argparse.Namespace) -> None:
     from ..store import open_project
 
     with open_project(args.project) as project:
-        matrix = attribute_matrix(project, args.attribute, args.measure, _scope(args))
+        edges = None
+        if args.bins:
+            kind = project.attributes().get(args.attribute)
+            if kind is None:
+                raise WorkbenchError(f"unknown case attribute {args.attribute!r}")
+            edges = parse_edges(kind, args.bins)
+        matrix = attribute_matrix(project, args.attribute, args.measure, _scope(args), edges=edges)
     if args.format == "json":
         print_json({"attribute": matrix.attribute, "measure": matrix.measure, "values": matrix.values,
                     "group_sizes": matrix.group_sizes,
@@ -170,6 +177,8 @@ def register_analysis(command: Callable[..., argparse.ArgumentParser],
     project_arg(sub)
     sub.add_argument("attribute", metavar="ATTRIBUTE")
     sub.add_argument("--measure", choices=MEASURES, default="segments")
+    sub.add_argument("--bins", metavar="EDGES", help="group a number or date attribute at these edges, e.g. "
+                                                     "20,40,60 (under 20, 20–39, 40–59, 60+)")
     _filters(sub, units=False)
     sub.add_argument("--format", choices=FORMATS, default="table")
     sub = command("report", cmd_report, "the theme report (.md, .html or .docx): per code its definition, counts, top "

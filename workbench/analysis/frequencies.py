@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ..errors import WorkbenchError
 from ..store import Project
+from .bins import BINNABLE, bin_index, bin_labels
 from .data import AnalysisData, Scope, load
 from .sweep import partner_ranges
 
@@ -195,6 +197,13 @@ class AttributeMatrix:
         ]
 
 
+def _whole(value: str) -> bool:
+    try:
+        return float(value).is_integer()
+    except ValueError:
+        return True
+
+
 def _value_order(value: str) -> tuple[int, float, str]:
     """Numbers in numeric order before other values in text order."""
     try:
@@ -204,10 +213,11 @@ def _value_order(value: str) -> tuple[int, float, str]:
 
 
 def attribute_matrix(project: Project, attribute: str, measure: str = "segments", scope: Scope | None = None,
-                     data: AnalysisData | None = None) -> AttributeMatrix:
+                     data: AnalysisData | None = None, edges: Sequence | None = None) -> AttributeMatrix:
     """Code × attribute-value matrix. ``measure``: ``segments`` (segments in documents of cases with the value),
     ``documents`` or ``cases`` (how many of them have the code), each counted once per cell. A document whose
-    cases carry two values counts for both."""
+    cases carry two values counts for both. ``edges`` (of a number or date attribute, see
+    :func:`~workbench.analysis.bins.parse_edges`) groups the values into bins; bins without cases are left out."""
     if measure not in MEASURES:
         raise WorkbenchError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
     attributes = project.attributes()
@@ -215,8 +225,22 @@ def attribute_matrix(project: Project, attribute: str, measure: str = "segments"
         raise WorkbenchError(f"unknown case attribute {attribute!r} (attributes: {', '.join(attributes) or 'none'})")
     data = data or load(project, scope or Scope())
     cases = {c.id: c for c in project.cases()}
+    if edges:
+        kind = attributes[attribute]
+        if kind not in BINNABLE:
+            raise WorkbenchError(f"bins need a number or date attribute; {attribute!r} is {kind}")
+        present = [c.values[attribute] for c in cases.values() if c.values.get(attribute)]
+        labels = bin_labels(kind, edges, integral=all(_whole(v) for v in present))
+        for case in cases.values():
+            value = case.values.get(attribute)
+            if value:
+                index = bin_index(kind, edges, value)
+                case.values[attribute] = labels[index] if index is not None else value
+        used = {c.values[attribute] for c in cases.values() if c.values.get(attribute)}
+        values = [label for label in labels if label in used] + sorted(used - set(labels), key=_value_order)
+    else:
+        values = sorted({c.values[attribute] for c in cases.values() if c.values.get(attribute)}, key=_value_order)
     doc_cases = project.document_cases()
-    values = sorted({c.values[attribute] for c in cases.values() if c.values.get(attribute)}, key=_value_order)
     column = {v: i for i, v in enumerate(values)}
     counts = [[0] * len(values) for _ in data.code_ids]
     row = {code_id: i for i, code_id in enumerate(data.code_ids)}

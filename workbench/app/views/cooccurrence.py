@@ -12,6 +12,7 @@ import streamlit as st
 from workbench.analysis.cooccurrence import (
     PASSAGE_COLUMNS, UNITS, Cooccurrence, cooccurrence, matrix_rows, meetings, passage_rows,
 )
+from workbench.analysis.bins import BINNABLE, parse_edges, suggest_edges
 from workbench.analysis.data import AnalysisData, Scope, load
 from workbench.analysis.frequencies import MEASURES, attribute_matrix, frequencies
 from workbench.analysis.report import heatmap_svg, theme_report_html, theme_report_markdown
@@ -62,9 +63,10 @@ def frequency_rows(_project: Project, path: str, data_version: int, scope: Scope
 
 
 @st.cache_resource(max_entries=8, show_spinner="Counting per group…")
-def group_matrix(_project: Project, path: str, data_version: int, scope: Scope, attribute: str, measure: str):
+def group_matrix(_project: Project, path: str, data_version: int, scope: Scope, attribute: str, measure: str,
+                 edges: tuple | None = None):
     return attribute_matrix(_project, attribute, measure, scope,
-                            data=analysis_data(_project, path, data_version, scope))
+                            data=analysis_data(_project, path, data_version, scope), edges=edges)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Finding the passages…")
@@ -117,6 +119,19 @@ present = [c for c in result.code_ids if result.frequency.get(c)]
 name_to_id = {result.names[c]: c for c in result.code_ids}
 
 
+def heatmap_cell_size(codes: int) -> int:
+    """Pixels per heatmap cell: never below 18 (a two-digit count and a label fit), larger for few codes."""
+    return max(18, min(40, 900 // max(codes, 1)))
+
+
+def integer_legend(highest: int) -> alt.Legend:
+    """A legend of counts: whole numbers only (no "1.000000", no 0.5 steps), at most six of them."""
+    highest = max(int(highest), 1)
+    step = max(1, math.ceil(highest / 5))
+    return alt.Legend(format="d", values=list(range(1, highest + 1, step)) + ([highest] if (highest - 1) % step
+                                                                               else []), tickMinStep=1)
+
+
 def choose_pair(a: str, b: str) -> None:
     st.session_state["cooc_pair"] = (a, b)
 
@@ -147,25 +162,29 @@ with tab_heat:
     if cells:
         frame = pd.DataFrame(cells)
         pick = alt.selection_point(fields=["a", "b"], name="cell")
-        size = max(18, min(34, 900 // max(len(order), 1)))
+        size = heatmap_cell_size(len(order))
+        highest = max((c["count"] for c in cells), default=1)
+        every_label = dict(labelOverlap=False, labelLimit=260, labelFontSize=11 if size >= 20 else 10)
         base = alt.Chart(frame).encode(
-            x=alt.X("b:N", sort=order, title=None, axis=alt.Axis(labelAngle=-50, labelLimit=220)),
-            y=alt.Y("a:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X("b:N", sort=order, title=None, scale=alt.Scale(domain=order),
+                    axis=alt.Axis(labelAngle=-50, **every_label)),
+            y=alt.Y("a:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(**every_label)),
         )
         heat = base.mark_rect(stroke="#ffffff").encode(
             color=alt.condition("datum.count > 0", alt.Color("count:Q", scale=alt.Scale(scheme="blues"),
-                                                             title="count"), alt.value("#f6f8fa")),
+                                                             title="count", legend=integer_legend(highest)),
+                                alt.value("#f6f8fa")),
             tooltip=[alt.Tooltip("a:N", title="code"), alt.Tooltip("b:N", title="with"),
                      alt.Tooltip("count:Q"), alt.Tooltip("c:Q", title="c-coefficient"),
                      alt.Tooltip("containment:Q"), alt.Tooltip("frequencies:N"), alt.Tooltip("note:N")],
         ).add_params(pick)
-        highest = max((c["count"] for c in cells), default=1)
-        labels = base.mark_text(fontSize=11).encode(
+        labels = base.mark_text(fontSize=max(9, min(12, size // 2))).encode(
             text=alt.condition("datum.count > 0", "count:Q", alt.value("")),
             color=alt.condition(f"datum.count > {0.55 * highest}", alt.value("#ffffff"), alt.value("#1f2328")),
         )
         chart = (heat + labels).properties(width=size * len(order), height=size * len(order))
-        event = st.altair_chart(chart, on_select="rerun", key="cooc_heatmap", selection_mode="cell")
+        event = st.altair_chart(chart, on_select="rerun", key="cooc_heatmap", selection_mode="cell",
+                                width="content")
         picked = (event.selection.get("cell") or []) if event else []
         if picked and picked[0].get("a") and picked[0].get("b"):
             chosen = (picked[0]["a"], picked[0]["b"])
@@ -234,10 +253,12 @@ with tab_network:
         lines = alt.Chart(edges).mark_line(color="#8c959f", opacity=0.7).encode(
             x=alt.X("x:Q", axis=axis, scale=alt.Scale(domain=[-1.6, 1.6])),
             y=alt.Y("y:Q", axis=axis, scale=alt.Scale(domain=[-1.3, 1.3])),
-            detail="edge:N", strokeWidth=alt.StrokeWidth("count:Q", scale=alt.Scale(range=[1, 9]), title="count"),
+            detail="edge:N", strokeWidth=alt.StrokeWidth("count:Q", scale=alt.Scale(range=[1, 9]), title="count",
+                                                         legend=integer_legend(highest_count)),
             tooltip=["pair:N", "count:Q", alt.Tooltip("c:Q", format=".3f", title="c-coefficient")])
         dots = alt.Chart(points).mark_circle(stroke="#1f2328", strokeWidth=0.5, opacity=1).encode(
-            x="x:Q", y="y:Q", size=alt.Size("frequency:Q", scale=alt.Scale(range=[80, 900]), title="frequency"),
+            x="x:Q", y="y:Q", size=alt.Size("frequency:Q", scale=alt.Scale(range=[80, 900]), title="frequency",
+                                            legend=integer_legend(int(points["frequency"].max()))),
             color=alt.Color("colour:N", scale=None), tooltip=["code:N", "frequency:Q"])
         names = alt.Chart(points).mark_text(dy=-16, fontSize=11).encode(x="x:Q", y="y:Q", text="code:N")
         st.altair_chart((lines + dots + names).properties(height=620), width="stretch")
@@ -263,12 +284,31 @@ with tab_matrix:
         st.caption("No case attributes yet: import a cases CSV on the Project page.")
     else:
         left, middle, right = st.columns(3)
-        attribute = left.selectbox("Case attribute", list(attributes), key="cooc_attribute")
+        categorical = [a for a, kind in attributes.items() if kind not in BINNABLE]
+        if st.session_state.get("cooc_attribute") not in attributes:  # open on a categorical attribute
+            st.session_state["cooc_attribute"] = (categorical or list(attributes))[0]
+        attribute = left.selectbox("Case attribute", list(attributes), key="cooc_attribute",
+                                   format_func=lambda a: f"{a} ({attributes[a]})")
         measure = middle.selectbox("Count", MEASURES, key="cooc_measure",
                                    help="segments: coded segments in the group's documents; documents / cases: "
                                         "how many of the group's documents or cases contain the code")
         view = right.radio("Show", ["counts", "row %", "column %"], horizontal=True, key="cooc_matrix_view")
-        matrix = group_matrix(project, str(project.path), version, scope, attribute, measure)
+        edges = None
+        kind = attributes[attribute]
+        if kind in BINNABLE:
+            binned = st.toggle("Group into bins", value=True, key=f"cooc_bin_on_{attribute}")
+            if binned:
+                suggestion = suggest_edges(kind, project.attribute_values(attribute))
+                text = st.text_input(
+                    "Bin edges (comma separated)", value=suggestion, key=f"cooc_bins_{attribute}",
+                    help="Each edge starts a bin: 20, 40, 60 gives under 20, 20–39, 40–59 and 60+. Dates as "
+                         "2026-03-01.")
+                if text.strip():
+                    try:
+                        edges = tuple(parse_edges(kind, text))
+                    except WorkbenchError as exc:
+                        st.error(md(exc.in_app))
+        matrix = group_matrix(project, str(project.path), version, scope, attribute, measure, edges)
         cells = {
             "counts": lambda r, c: matrix.counts[r][c],
             "row %": lambda r, c: round(matrix.row_percent(r, c), 1),
