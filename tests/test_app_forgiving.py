@@ -165,3 +165,35 @@ def test_document_and_code_memos_show_beside_the_transcript(app, full_path):
     assert "Ria *spreekt* snel" in shown and "interview notes" in shown and "Use for warm handovers" in shown
     assert "about jan" not in shown
     assert any("1 on this document, 1 on its codes" in e.label for e in at.expander)
+
+
+def _hue(colour: str) -> float:
+    import colorsys
+
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0]
+
+
+def test_new_codes_from_the_codebook_page_get_distinct_colours_and_children_a_shade(app, full_path):
+    at = app(full_path, "codebook")
+    for name in ("eerste", "tweede"):
+        at.text_input(key="new_name").input(name)
+        ok(at.button(key="add_code").click().run())
+    at.text_input(key="new_name").input("kind")
+    at.selectbox(key="new_parent").set_value(code_id(full_path, "eerste"))
+    ok(at.button(key="add_code").click().run())
+    with open_project(full_path) as project:
+        colours = {c.path: c.colour for c in project.codes()}
+    assert len(set(colours.values())) == len(colours)  # no two codes share a colour
+    assert colours["eerste/kind"] != colours["eerste"]
+    assert abs(_hue(colours["eerste/kind"]) - _hue(colours["eerste"])) < 0.02  # the parent's hue
+
+
+def test_colour_suggestions_stay_distinct_past_the_palette(empty_path):
+    with open_project(empty_path) as project:
+        tops = [project.add_code(f"c{i}") for i in range(40)]
+        kids = [project.add_code(f"k{i}", parent_id=tops[3]) for i in range(12)]
+        colours = {c.id: c.colour for c in project.codes()}
+    assert len({colours[c] for c in tops}) == 40
+    assert len({colours[c] for c in [*kids, tops[3]]}) == 13
+    assert all(abs(_hue(colours[k]) - _hue(colours[tops[3]])) < 0.02 for k in kids)

@@ -9,16 +9,13 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from ..colours import PALETTE, distinct_colour, shade  # noqa: F401  (PALETTE: re-exported)
 from ..errors import WorkbenchError
 from ..intervals import join_overlapping
 from ..models import Code
 from . import actions
 from .base import StoreBase, new_guid, normalise_name, now, suggest
 
-PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-    "#bcbd22", "#7f7f7f", "#393b79", "#ad494a", "#637939", "#8c6d31", "#7b4173", "#3182bd",
-)
 COLOUR_PATTERN = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 CODE_FIELDS = ("definition", "when_to_use", "when_not_to_use", "example")
 
@@ -130,8 +127,7 @@ class CodesMixin(StoreBase):
             if parent_id is not None and self._one("SELECT 1 FROM codes WHERE id = ?", (parent_id,)) is None:
                 raise WorkbenchError(f"no parent code with id {parent_id}")
             self._check_sibling_name(name, parent_id)
-            if not colour:
-                colour = PALETTE[self._one("SELECT count(*) FROM codes") % len(PALETTE)]
+            colour = colour or self.suggest_colour(parent_id)
             if guid and self._one("SELECT 1 FROM codes WHERE guid = ?", (guid,)):
                 guid = None
             position = self._one("SELECT coalesce(max(position), 0) + 1 FROM codes WHERE coalesce(parent_id, 0) = ?",
@@ -145,6 +141,16 @@ class CodesMixin(StoreBase):
             ).lastrowid)
             self._audit(who, actions.code_added(self._code_record(code_id)))
         return code_id
+
+    def suggest_colour(self, parent_id: int | None = None) -> str:
+        """The colour a new code gets when none is chosen: at the top level one that no code has yet; under a
+        parent a shade of the parent's colour (a different one per child)."""
+        used = [row[0] for row in self.conn.execute("SELECT colour FROM codes")]
+        if parent_id is None:
+            return distinct_colour(used)
+        parent = self._one("SELECT colour FROM codes WHERE id = ?", (parent_id,))
+        children = self._one("SELECT count(*) FROM codes WHERE parent_id = ?", (parent_id,))
+        return shade(parent, children, used) if parent else distinct_colour(used)
 
     def update_code(self, code_id: int, who: str = "", **fields: Any) -> None:
         """Change a code's name, colour, definition, when to use, when not to use, example or keywords."""

@@ -59,7 +59,7 @@ def code_label(code_id: int | None) -> str:
 def on_add() -> None:
     name = st.session_state.get("new_name", "")
     parent = st.session_state.get("new_parent")
-    colour = st.session_state.get("new_colour")
+    colour = st.session_state.get("new_colour") if st.session_state.get("new_colour_own") else None
     if state.attempt(lambda: project.add_code(
             name, parent, colour=colour, who=who, definition=st.session_state.get("new_definition", ""),
             when_to_use=st.session_state.get("new_when", ""), when_not_to_use=st.session_state.get("new_when_not", ""),
@@ -68,6 +68,7 @@ def on_add() -> None:
             f"Added code {name.strip()!r}."):
         for key in ("new_name", "new_definition", "new_when", "new_when_not", "new_example", "new_keywords"):
             st.session_state[key] = ""
+        st.session_state.pop("new_colour", None)
 
 
 def on_edit() -> None:
@@ -188,8 +189,14 @@ with edit_col:
             st.caption("No codes yet.")
     with tab_add:
         st.text_input("Name", key="new_name")
-        st.selectbox("Parent", [None] + [c.id for c in codes], key="new_parent", format_func=code_label)
-        st.color_picker("Colour", value="#1f77b4", key="new_colour")
+        new_parent = st.selectbox("Parent", [None] + [c.id for c in codes], key="new_parent",
+                                  format_func=code_label)
+        suggested = project.suggest_colour(new_parent)
+        if st.toggle("Choose the colour myself", key="new_colour_own"):
+            st.color_picker("Colour", value=suggested, key="new_colour")
+        else:
+            st.markdown(html_block(swatch(suggested, "a colour no other code has" if new_parent is None
+                                          else "a shade of its parent's colour")), unsafe_allow_html=True)
         guidance_fields("new")
         st.button("Add code", type="primary", on_click=on_add, key="add_code")
     with tab_file:
