@@ -24,6 +24,7 @@ from .review.cli import register_review, review_argv
 from .training.cli import register_training
 from .errors import WorkbenchError, store_error_message
 from .exchange.cli import register_exchange
+from .groups_cli import group_document_ids, register_groups
 from .importers import DEFAULT_MAX_MB
 from .output import out, print_json, print_json_array, table
 
@@ -260,6 +261,7 @@ def cmd_code_update(args: argparse.Namespace) -> None:
 def cmd_segments(args: argparse.Namespace) -> None:
     with _open(args) as project:
         doc_ids = [project.document_id(d) for d in args.document] if args.document else None
+        doc_ids = group_document_ids(project, args.group, doc_ids)
         code_ids = [project.resolve_code(c).id for c in args.code] if args.code else None
         if args.json:
             from .exchange.segments_table import iter_segments_json
@@ -334,11 +336,15 @@ def cmd_export(args: argparse.Namespace) -> None:
     from .exchange.cli import export_file
     from .exchange.segments_table import export_segments
 
+    if args.group and Path(args.file).suffix.lower() not in (".csv", ".xlsx"):
+        raise WorkbenchError("--group filters a .csv or .xlsx export of the segments")
     if export_file(args):
         return
 
     with _open(args) as project:
-        count = export_segments(project, args.file)
+        chosen = group_document_ids(project, args.group, None)
+        count = export_segments(project, args.file, None if chosen is None else project.segments(
+            document_ids=chosen, with_text=True))
     out(f"exported {count} segments to {args.file}\n")
 
 
@@ -502,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--document", action="append", metavar="D")
     sub.add_argument("--code", action="append", metavar="C")
     sub.add_argument("--coder", action="append", metavar="X")
+    sub.add_argument("--group", action="append", metavar="G", help="only documents of this group (repeatable)")
     sub = command("stats", cmd_stats, "counts of documents, turns, sentences, codes, segments and coders")
     project_arg(sub)
     sub.add_argument("--json", action="store_true")
@@ -524,6 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
     project_arg(sub)
     sub.add_argument("file", metavar="FILE")
     sub.add_argument("--json", action="store_true", help="the report as JSON (.qdpx)")
+    sub.add_argument("--group", action="append", metavar="G", help="only documents of this group (repeatable)")
     sub = command("serve", cmd_serve, "start the app on 127.0.0.1")
     project_arg(sub)
     sub.add_argument("--port", type=int, default=8501)
@@ -538,6 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_analysis(command, project_arg)
     register_backup(command, project_arg)
+    register_groups(group, command, project_arg, coder_arg)
     register_agreement(command, project_arg)
     register_exchange(command, project_arg)
     register_review(command, group, project_arg, codebook_commands)

@@ -23,7 +23,8 @@ FORMATS = ("table", "csv", "json")
 
 def _scope(args: argparse.Namespace) -> Scope:
     return Scope.of(coders=args.coder or (), documents=args.document or (), where=parse_where(args.where or ()),
-                    codes=args.code or (), rollup_level=args.rollup, roll_into=args.roll or ())
+                    codes=args.code or (), rollup_level=args.rollup, roll_into=args.roll or (),
+                    groups=args.group or ())
 
 
 def _number(value: float | None) -> str:
@@ -148,6 +149,8 @@ def _filters(sub: argparse.ArgumentParser, units: bool = True) -> None:
     sub.add_argument("--where", action="append", metavar="ATTRIBUTE=VALUE",
                      help="only documents whose case has this attribute value (repeatable)")
     sub.add_argument("--document", action="append", metavar="D", help="only these documents (repeatable)")
+    sub.add_argument("--group", action="append", metavar="G",
+                     help="only the documents of this document group (repeatable: any of them)")
     sub.add_argument("--code", action="append", metavar="C", help="only these codes and their children")
     sub.add_argument("--rollup", type=int, metavar="LEVEL", help="count child codes as their ancestor at LEVEL "
                                                                  "(1 = top-level codes)")

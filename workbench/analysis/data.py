@@ -28,20 +28,23 @@ class Scope:
     codes: tuple[str, ...] = ()
     rollup_level: int | None = None
     roll_into: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # document groups: documents in any of them
 
     @classmethod
     def of(cls, coders: Sequence[str] = (), documents: Sequence[str] = (),
            where: Mapping[str, Sequence[str]] | None = None, codes: Sequence[str] = (),
-           rollup_level: int | None = None, roll_into: Sequence[str] = ()) -> Scope:
+           rollup_level: int | None = None, roll_into: Sequence[str] = (), groups: Sequence[str] = ()) -> Scope:
         return cls(tuple(coders), tuple(documents),
                    tuple(sorted((k, tuple(v)) for k, v in (where or {}).items())), tuple(codes),
-                   rollup_level, tuple(roll_into))
+                   rollup_level, tuple(roll_into), tuple(groups))
 
     def describe(self, data: AnalysisData) -> str:
         """The filters in words, for the sentence above a chart."""
         parts = [f"coders: {', '.join(self.coders)}" if self.coders else "all coders"]
         if self.documents:
             parts.append(f"documents: {', '.join(self.documents)}")
+        if self.groups:
+            parts.append(f"document group{'s' if len(self.groups) > 1 else ''}: {' or '.join(self.groups)}")
         for attribute, values in self.where:
             parts.append(f"{attribute} = {' or '.join(values)}")
         parts.append(f"{data.document_count} document{'s' if data.document_count != 1 else ''}")
@@ -156,6 +159,9 @@ def load(project: Project, scope: Scope) -> AnalysisData:
     all_documents = list(project.document_names())
     if matching is not None:
         document_ids = [d for d in (document_ids or all_documents) if d in set(matching)]
+    if scope.groups:
+        in_groups = project.group_document_ids(scope.groups)
+        document_ids = [d for d in (document_ids if document_ids is not None else all_documents) if d in in_groups]
     in_scope_codes = [c.id for c in codes]
     if scope.codes:
         in_scope_codes = subtree_ids(codes, [project.resolve_code(c).id for c in scope.codes])

@@ -14,6 +14,7 @@ from .comments import CommentsMixin
 from .documents import DocumentsMixin
 from .exchange import ExchangeMixin
 from .exercises import ExercisesMixin
+from .groups import GroupsMixin
 from .memos import MemosMixin
 from .review import ReviewMixin
 from .segments import SegmentsMixin
@@ -21,7 +22,8 @@ from .streams import StreamsMixin
 
 
 class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, StreamsMixin, CasesMixin, MemosMixin,
-              ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin, AccountsMixin):
+              ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin, AccountsMixin,
+              GroupsMixin):
     """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
 
     def check_output(self, path: str | Path) -> Path:

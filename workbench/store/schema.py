@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x5742_4E43  # "WBNC": marks a file as a workbench project
 
 
@@ -133,7 +133,6 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     )
 
 
-
 def _migration_4(db: sqlite_utils.Database) -> None:
     """Accounts (linked to coders by name; only the password's argon2 hash) and project settings (blind coding)."""
     db["accounts"].create(
@@ -174,5 +173,18 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS idx_audit_log_target ON audit_log (target)")
 
 
-MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5}
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """Document groups (sets)."""
+    db["groups"].create({"id": int, "guid": str, "name": str, "created": str}, pk="id", not_null={"guid", "name"})
+    db["groups"].create_index(["guid"], unique=True)
+    db.execute("CREATE UNIQUE INDEX idx_groups_name ON groups (lower(name))")
+    db["group_documents"].create(
+        {"group_id": int, "document_id": int}, pk=("group_id", "document_id"),
+        foreign_keys=[("group_id", "groups", "id"), ("document_id", "documents", "id")],
+    )
+    db["group_documents"].create_index(["document_id"])
+
+
+MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5,
+              6: _migration_6}
 

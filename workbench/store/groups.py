@@ -1,0 +1,122 @@
+"""Document groups (sets, as MAXQDA and REFI-QDA call them): named sets of documents such as "residents" or
+"professionals", usable as a filter by every analysis. A document may be in several groups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..errors import WorkbenchError
+from .base import StoreBase, new_guid, now, suggest
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """A document group with its documents (in document order)."""
+
+    id: int
+    guid: str
+    name: str
+    documents: tuple[str, ...]
+
+
+def check_group_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise WorkbenchError("a document group needs a name")
+    if len(name) > 200:
+        raise WorkbenchError("a document group's name may be at most 200 characters")
+    return name
+
+
+class GroupsMixin(StoreBase):
+    """Create, fill, empty and remove document groups."""
+
+    def groups(self) -> list[GroupInfo]:
+        members: dict[int, list[str]] = defaultdict(list)
+        for group_id, name in self.conn.execute(
+            "SELECT gd.group_id, d.name FROM group_documents gd JOIN documents d ON d.id = gd.document_id "
+            "ORDER BY d.position, d.id"
+        ):
+            members[group_id].append(name)
+        return [GroupInfo(r[0], r[1], r[2], tuple(members.get(r[0], ())))
+                for r in self.conn.execute("SELECT id, guid, name FROM groups ORDER BY name")]
+
+    def group_id(self, name: str) -> int:
+        """A group by name (exact, else case-insensitive when unambiguous)."""
+        found = self._one("SELECT id FROM groups WHERE name = ?", (name,))
+        if found is not None:
+            return int(found)
+        rows = self.conn.execute("SELECT id FROM groups WHERE lower(name) = lower(?)", (name,)).fetchall()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        names = [r[0] for r in self.conn.execute("SELECT name FROM groups")]
+        raise WorkbenchError(f"no document group named {name!r}{suggest(name, names)}")
+
+    def group_document_ids(self, names: Iterable[str]) -> set[int]:
+        """The documents in any of the named groups."""
+        ids = [self.group_id(n) for n in names]
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        return {r[0] for r in self.conn.execute(
+            f"SELECT document_id FROM group_documents WHERE group_id IN ({marks})", ids)}
+
+    def add_group(self, name: str, who: str = "", guid: str | None = None) -> int:
+        """Create an empty group; refused when one of that name exists."""
+        name = check_group_name(name)
+        with self.transaction():
+            if self._one("SELECT 1 FROM groups WHERE lower(name) = lower(?)", (name,)):
+                raise WorkbenchError(f"a document group named {name!r} already exists")
+            if guid and self._one("SELECT 1 FROM groups WHERE guid = ?", (guid,)):
+                guid = None
+            group_id = int(self.conn.execute("INSERT INTO groups (guid, name, created) VALUES (?, ?, ?)",
+                                             (guid or new_guid(), name, now())).lastrowid)
+            self._audit(who, "group.add", name, None, {"name": name})
+        return group_id
+
+    def add_to_group(self, name: str, documents: Sequence[str], who: str = "", create: bool = True) -> int:
+        """Put documents in a group (created when ``create`` and absent); returns how many were new in it."""
+        with self.transaction():
+            try:
+                group_id = self.group_id(name)
+            except WorkbenchError:
+                if not create:
+                    raise
+                group_id = self.add_group(name, who)
+            doc_ids = [self.document_id(d) for d in documents]
+            added = 0
+            for doc_id in dict.fromkeys(doc_ids):
+                added += self.conn.execute("INSERT OR IGNORE INTO group_documents (group_id, document_id) "
+                                           "VALUES (?, ?)", (group_id, doc_id)).rowcount
+            group = self._one("SELECT name FROM groups WHERE id = ?", (group_id,))
+            if added:
+                self._audit(who, "group.documents.add", group, None,
+                            {"documents": [self._one("SELECT name FROM documents WHERE id = ?", (d,))
+                                           for d in dict.fromkeys(doc_ids)]})
+        return added
+
+    def remove_from_group(self, name: str, documents: Sequence[str], who: str = "") -> int:
+        """Take documents out of a group (they stay in the project); returns how many were taken out."""
+        with self.transaction():
+            group_id = self.group_id(name)
+            doc_ids = [self.document_id(d) for d in documents]
+            removed = 0
+            for doc_id in dict.fromkeys(doc_ids):
+                removed += self.conn.execute("DELETE FROM group_documents WHERE group_id = ? AND document_id = ?",
+                                             (group_id, doc_id)).rowcount
+            if removed:
+                self._audit(who, "group.documents.remove", self._one("SELECT name FROM groups WHERE id = ?",
+                                                                     (group_id,)), None, {"documents": documents})
+        return removed
+
+    def remove_group(self, name: str, who: str = "") -> None:
+        """Remove a group (its documents stay in the project)."""
+        with self.transaction():
+            group_id = self.group_id(name)
+            record = next(g for g in self.groups() if g.id == group_id)
+            self.conn.execute("DELETE FROM group_documents WHERE group_id = ?", (group_id,))
+            self.conn.execute("DELETE FROM groups WHERE id = ?", (group_id,))
+            self._audit(who, "group.remove", record.name, {"name": record.name, "documents": record.documents},
+                        None)
