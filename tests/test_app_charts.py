@@ -6,22 +6,17 @@ chosen edges."""
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from workbench.ingest import import_sources
 from workbench.models import NewSegment
 from workbench.store import create_project
 
-from .conftest import close_app_projects
+from .test_app_cooccurrence import app, fresh_caches  # noqa: F401  (fixtures: an AppTest on the page)
 
-MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
-PAGE = "views/cooccurrence.py"
 CASES = (b"document,case,role,age,interviewed\n"
          b"d0,Ann,resident,23,2026-01-10\nd1,Bob,professional,41,2026-02-11\nd2,Cor,resident,67,2026-03-12\n"
          b"d3,Dee,volunteer,45,2026-03-20\n")
@@ -39,31 +34,8 @@ def build(path: Path, n_codes: int) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> None:
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], AppTest]]:
-    started: list[AppTest] = []
-
-    def start(path: Path) -> AppTest:
-        monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
-        monkeypatch.setattr(sys, "argv", [str(MAIN)])
-        at = AppTest.from_file(str(MAIN), default_timeout=90)
-        started.append(at)
-        at.run()
-        at.switch_page(PAGE)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    yield start
-    close_app_projects(started)
-
-
 def specs(at: AppTest) -> list[dict]:
+    assert not at.exception, [e.value for e in at.exception]
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
 
 

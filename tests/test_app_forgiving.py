@@ -197,3 +197,18 @@ def test_colour_suggestions_stay_distinct_past_the_palette(empty_path):
     assert len({colours[c] for c in tops}) == 40
     assert len({colours[c] for c in [*kids, tops[3]]}) == 13
     assert all(abs(_hue(colours[k]) - _hue(colours[tops[3]])) < 0.02 for k in kids)
+
+
+def test_gutter_marks_number_lines_and_paragraphs_and_carry_turn_times():
+    from workbench.coding import gutter_marks
+    from workbench.models import Turn
+
+    text = "Titel\n\nA: een\nnog een\n\n  B: twee\n"
+    turns = [Turn(7, 14, "A", "00:00:05", 5.0), Turn(25, 32, "B", None, None)]
+    assert gutter_marks(text, turns, "none") == [[7, "00:00:05", "time"]]
+    assert gutter_marks(text, turns, "lines", times=False) == [[0, "1", "line"], [7, "3", "line"], [14, "4", "line"],
+                                                                [25, "6", "line"]]
+    assert gutter_marks(text, turns, "paragraphs") == [[0, "¶1", "paragraph"], [7, "¶2 · 00:00:05", "time"],
+                                                       [25, "¶3", "paragraph"]]
+    for offset, _, _ in gutter_marks(text, turns, "lines"):
+        assert offset == 0 or text[offset - 1] in "\n "

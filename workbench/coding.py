@@ -191,3 +191,39 @@ def _changed_since(project: Project, guid: str, current: dict[str, Any] | None, 
     if last is None:
         return f"cannot {verb}: that coding was {what} since"
     return f"cannot {verb}: that coding was {what} by {last.who or 'someone'} at {last.at[:19].replace('T', ' ')} UTC"
+
+
+NUMBERING = ("none", "lines", "paragraphs")
+
+
+def gutter_marks(text: str, turns: Sequence[Turn], numbers: str = "none", times: bool = True) -> list[list[Any]]:
+    """What the transcript's gutter shows: ``[offset, label, kind]`` for every numbered line or paragraph
+    (``numbers``: lines of the stored text, counting blank ones; paragraphs: blocks between blank lines) and every
+    turn's timestamp (VTT/SRT cue times, ``times``). Marks at one offset are joined ("12 · 00:01:02")."""
+    if numbers not in NUMBERING:
+        raise WorkbenchError(f"numbers are one of {', '.join(NUMBERING)}")
+    marks: dict[int, list[str]] = {}
+    kinds: dict[int, str] = {}
+    if numbers != "none":
+        offset = 0
+        paragraph = 0
+        previous_blank = True
+        for number, line in enumerate(text.split("\n"), start=1):
+            blank = not line.strip()
+            if not blank:
+                start = offset + (len(line) - len(line.lstrip()))
+                if numbers == "lines":
+                    marks.setdefault(start, []).append(str(number))
+                    kinds[start] = "line"
+                elif previous_blank:
+                    paragraph += 1
+                    marks.setdefault(start, []).append(f"¶{paragraph}")
+                    kinds[start] = "paragraph"
+            previous_blank = blank
+            offset += len(line) + 1
+    if times:
+        for turn in turns:
+            if turn.timestamp and 0 <= turn.start < len(text):
+                marks.setdefault(turn.start, []).append(turn.timestamp)
+                kinds[turn.start] = "time"
+    return [[offset, " · ".join(labels), kinds[offset]] for offset, labels in sorted(marks.items())]

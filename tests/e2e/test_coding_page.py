@@ -187,26 +187,6 @@ def test_ctrl_z_undoes_the_last_coding(page, app, project_path) -> None:
         assert project.audit_log(limit=1)[0].action == "segment.delete"
 
 
-def test_first_coding_asks_for_the_coders_name(page, project_path) -> None:
-    unnamed = App(project_path)
-    try:
-        text = text_of(project_path, "ria")
-        start = text.index("licht en lucht en groen")
-        end = start + len("licht en lucht en groen")
-        open_transcript(page, unnamed, "ria")
-        drag_select(page, start, end)
-        name_box = page.get_by_label("Your name (saved with every coding)")
-        assert name_box.is_visible()
-        name_box.fill("fatima")
-        name_box.blur()
-        wait_idle(page)
-        apply_code(page, "link work")
-        rows = stored(project_path, "ria", coder="fatima")
-        assert [(s.start, s.end, s.code) for s in rows] == [(start, end, "link work")]
-    finally:
-        unnamed.stop()
-
-
 def test_applying_a_code_keeps_the_transcript_in_place(page, app, project_path) -> None:
     text = text_of(project_path, "ria")
     start = text.index("de vuilnis op de trap")

@@ -1,5 +1,6 @@
 """The first hour in a real browser (issue 9 §1): the coder's name is remembered in this browser, a reload keeps
-the unfinished coding, and other coders' new codings appear without any action."""
+the unfinished coding, and other coders' new codings appear without any action; turn timestamps, numbers and code
+names beside the stripes. One app server for the module, without a preset coder (the first coding asks the name)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from .conftest import App
 from .helpers import TRANSCRIPT, apply_code, drag_select, highlight_spans, open_transcript, pending_span, wait_idle
 
 ROOT = Path(__file__).resolve().parents[2]
+VTT = ("WEBVTT\n\n" + "".join(
+    f"00:0{i // 6}:{(i % 6) * 10:02d}.000 --> 00:0{i // 6}:{(i % 6) * 10 + 9:02d}.000\n"
+    f"<v {'Ria' if i % 2 else 'Interviewer'}>Zin nummer {i} van het gesprek, lang genoeg om te lezen.\n\n"
+    for i in range(8)))
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +29,9 @@ def project_path(tmp_path_factory) -> Path:
     with create_project(path) as project:
         import_sources(project, [("ria.txt", (ROOT / "interviews" / "bewoner-ria.txt").read_bytes())])
         import_codebook(project, CODEBOOK)
+        import_sources(project, [("gesprek.vtt", VTT.encode("utf-8"))])
+        doc = project.document_id("gesprek")
+        project.add_segment(doc, 0, len(project.document_text(doc)), project.resolve_code("distrust").id, "other")
     return path
 
 
@@ -108,3 +116,31 @@ def test_another_coders_new_coding_appears_without_any_action(page, app, project
         "() => [...document.querySelectorAll('[data-testid=\"transcript\"] [data-codes]')]"
         ".some(e => e.dataset.codes.split(',').includes('participation fatigue'))", timeout=15_000)
     assert (start, end) in highlight_spans(page, "participation fatigue")
+
+
+def test_timestamps_numbers_and_code_names_beside_the_stripes(page, app, project_path) -> None:
+    open_transcript(page, app, "gesprek")
+    page.wait_for_selector('[data-testid="gutter"] .wb-gutter-time')
+    times = page.eval_on_selector_all('[data-testid="gutter"] .wb-gutter-mark', "els => els.map(e => e.textContent)")
+    assert times[:3] == ["00:00:00", "00:00:10", "00:00:20"]
+    label = page.locator(".wb-stripe-label").first
+    label.wait_for()
+    assert label.text_content() == "distrust"
+    assert page.locator(".wb-stripe").first.get_attribute("title").startswith("distrust")
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("Numbers").locator("..").locator("..").click()
+    page.get_by_role("option", name="paragraph numbers").click()
+    wait_idle(page)
+    page.wait_for_function("() => [...document.querySelectorAll('.wb-gutter-mark')]"
+                           ".some(e => e.textContent.startsWith('¶1'))")
+    # each mark sits at the height of its turn's first character
+    tops = page.evaluate("""() => {
+        const t = document.querySelector('[data-testid="transcript"]');
+        return [...document.querySelectorAll('.wb-gutter-mark')].slice(0, 3).map(m => {
+            const offset = +m.dataset.offset;
+            const piece = [...t.children].find(p => +p.dataset.start <= offset && offset < +p.dataset.end);
+            const r = document.createRange(); r.setStart(piece.firstChild, offset - +piece.dataset.start);
+            r.setEnd(piece.firstChild, offset - +piece.dataset.start + 1);
+            return [m.getBoundingClientRect().top, r.getClientRects()[0].top];
+        }); }""")
+    assert all(abs(mark - char) < 6 for mark, char in tops), tops

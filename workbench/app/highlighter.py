@@ -26,6 +26,7 @@ def highlighter_data(
     text_key: str, send_text: bool = True,
     pending: tuple[int, int] | None = None, focus: tuple[int, int] | None = None,
     scroll_to: int | None = None, scroll_key: str | None = None, height: int = 640,
+    stripe_labels: bool = False, gutter: Sequence[Sequence[Any]] = (),
 ) -> dict[str, Any]:
     """Everything the browser needs to draw a transcript: flat pieces with code-point offsets, the segments
     with their colours, and what to mark (pending selection, focused segment) or scroll to. The text itself
@@ -46,6 +47,7 @@ def highlighter_data(
         "text_key": text_key, "text": text if send_text else None,
         "pending": list(pending) if pending else None, "focus": list(focus) if focus else None,
         "scroll_to": scroll_to, "scroll_key": scroll_key, "height": height,
+        "stripe_labels": bool(stripe_labels), "gutter": [list(g) for g in gutter],
     }
 
 

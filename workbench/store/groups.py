@@ -21,12 +21,13 @@ class GroupInfo:
     documents: tuple[str, ...]
 
 
-def check_group_name(name: str) -> str:
+def clean_name(name: str, what: str, limit: int = 200) -> str:
+    """A name as stored: runs of white space folded to one space; refused when empty or longer than ``limit``."""
     name = " ".join((name or "").split())
     if not name:
-        raise WorkbenchError("a document group needs a name")
-    if len(name) > 200:
-        raise WorkbenchError("a document group's name may be at most 200 characters")
+        raise WorkbenchError(f"a {what} needs a name")
+    if len(name) > limit:
+        raise WorkbenchError(f"a {what}'s name may be at most {limit} characters")
     return name
 
 
@@ -65,7 +66,7 @@ class GroupsMixin(StoreBase):
 
     def add_group(self, name: str, who: str = "", guid: str | None = None) -> int:
         """Create an empty group; refused when one of that name exists."""
-        name = check_group_name(name)
+        name = clean_name(name, "document group")
         with self.transaction():
             if self._one("SELECT 1 FROM groups WHERE lower(name) = lower(?)", (name,)):
                 raise WorkbenchError(f"a document group named {name!r} already exists")

@@ -7,10 +7,12 @@ from pathlib import Path
 from ..errors import WorkbenchError
 from .accounts import AccountsMixin
 from .audit import AuditMixin
+from .case_changes import CaseChangesMixin
 from .cases import CasesMixin
 from .coders import CodersMixin
 from .codes import CodesMixin
 from .comments import CommentsMixin
+from .document_changes import DocumentChangesMixin
 from .documents import DocumentsMixin
 from .exchange import ExchangeMixin
 from .exercises import ExercisesMixin
@@ -21,9 +23,9 @@ from .segments import SegmentsMixin
 from .streams import StreamsMixin
 
 
-class Project(DocumentsMixin, CodersMixin, CodesMixin, SegmentsMixin, StreamsMixin, CasesMixin, MemosMixin,
-              ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin, AccountsMixin,
-              GroupsMixin):
+class Project(DocumentsMixin, DocumentChangesMixin, CodersMixin, CodesMixin, SegmentsMixin, StreamsMixin, CasesMixin,
+              MemosMixin, ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin, AccountsMixin,
+              GroupsMixin, CaseChangesMixin):
     """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
 
     def check_output(self, path: str | Path) -> Path:

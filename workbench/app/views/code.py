@@ -14,7 +14,8 @@ from workbench.app.comments import comment_threads
 from workbench.app.highlighter import highlighter, highlighter_data
 from workbench.app.widgets import escaped, html_block, md, swatch
 from workbench.coding import (
-    apply_codes, edit_segment, enclosing_turn, redo, remove_segments, segments_at, undo, widened,
+    NUMBERING, apply_codes, edit_segment, enclosing_turn, gutter_marks, redo, remove_segments, segments_at, undo,
+    widened,
 )
 from workbench.errors import WorkbenchError
 
@@ -81,6 +82,11 @@ with st.sidebar:
         chosen_coder = st.selectbox("Coder", coder_names or ["(nobody has coded yet)"], key="code_scope_coder")
     only_codes = st.multiselect("Show only these codes", list(codes), format_func=lambda c: codes[c].path,
                                 key="code_only", placeholder="all codes")
+    stripe_labels = st.toggle("Code names beside the stripes", value=True, key="code_stripe_labels")
+    numbering = st.selectbox("Numbers", NUMBERING, key="code_numbers",
+                             format_func=lambda n: {"none": "no numbers", "lines": "line numbers",
+                                                    "paragraphs": "paragraph numbers"}[n])
+    show_times = st.toggle("Turn timestamps (VTT/SRT)", value=True, key="code_times")
 
 document_name = st.session_state["current_document"]
 document = project.document(project.document_id(document_name))
@@ -311,6 +317,7 @@ with left:
         send_text=document.sha256 not in texts_sent,
         pending=(pending["start"], pending["end"]) if pending else None, focus=focus,
         scroll_to=scroll[0] if scroll else None, scroll_key=scroll[1] if scroll else None,
+        stripe_labels=stripe_labels, gutter=gutter_marks(text, turns, numbering, show_times),
     )
     highlighter(data, key="highlighter", on_event=on_highlighter_event)
     texts_sent.add(document.sha256)

@@ -88,6 +88,10 @@ with st.container(border=True):
     chosen_coders = row[2].multiselect("Coders", coders, key="cooc_coders", placeholder="all coders")
     chosen_documents = row[3].multiselect("Documents", list(documents.values()), key="cooc_documents",
                                           placeholder="all documents")
+    group_names = [g.name for g in project.groups()]
+    chosen_groups = row[3].multiselect("Document groups", group_names, key="cooc_groups",
+                                       placeholder="all documents", help="only documents in any of these groups",
+                                       ) if group_names else []
     row = st.columns([2, 2, 2])
     subtree = row[0].multiselect("Codes (with their child codes)", [c.path for c in codes], key="cooc_codes",
                                  placeholder="all codes")
@@ -105,7 +109,7 @@ with st.container(border=True):
             if values:
                 where[attribute] = values
 
-scope = Scope.of(coders=chosen_coders, documents=chosen_documents, where=where, codes=subtree,
+scope = Scope.of(coders=chosen_coders, documents=chosen_documents, where=where, codes=subtree, groups=chosen_groups,
                  rollup_level=None if level_choice == "every code" else levels.index(level_choice))
 try:
     result = analysis(project, str(project.path), version, unit, distance, scope)
@@ -287,8 +291,7 @@ with tab_matrix:
         categorical = [a for a, kind in attributes.items() if kind not in BINNABLE]
         if st.session_state.get("cooc_attribute") not in attributes:  # open on a categorical attribute
             st.session_state["cooc_attribute"] = (categorical or list(attributes))[0]
-        attribute = left.selectbox("Case attribute", list(attributes), key="cooc_attribute",
-                                   format_func=lambda a: f"{a} ({attributes[a]})")
+        attribute = left.selectbox("Case attribute", list(attributes), key="cooc_attribute")
         measure = middle.selectbox("Count", MEASURES, key="cooc_measure",
                                    help="segments: coded segments in the group's documents; documents / cases: "
                                         "how many of the group's documents or cases contain the code")

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from workbench.app import login, state
+from workbench.app import login, manage, state
 from workbench.app.exchange_panel import project_exchange
 from workbench.app.widgets import html_block, md, text_html
 from workbench.errors import WorkbenchError
@@ -44,6 +44,8 @@ if documents:
         table, hide_index=True, width="stretch",
         column_config={"open": st.column_config.LinkColumn("open", display_text="code ›", width="small")},
     )
+    with st.expander("Manage documents: rename, reorder, cases, groups, delete"):
+        manage.documents_manager(project)
 else:
     st.info("No documents yet: import transcripts below.")
 
@@ -95,7 +97,11 @@ if cases:
                                 **{f"{a} ({t})": c.values.get(a, "") for a, t in types.items()}} for c in cases]),
                  hide_index=True, width="stretch")
 else:
-    st.caption("No cases yet. Upload a cases CSV with the transcripts (columns document,case,<attribute>…).")
+    st.caption("No cases yet. Upload a cases CSV with the transcripts (columns document,case,<attribute>…), or "
+               "add them here.")
+if documents:
+    with st.expander("Edit cases and attributes"):
+        manage.cases_editor(project)
 
 with st.expander(f"Memos ({len(project.memos())})"):
     for memo in project.memos():

@@ -34,6 +34,9 @@ with st.container(border=True):
     chosen_coders = b.multiselect("Coders", coders, key="ret_coders", placeholder="all coders")
     chosen_documents = b.multiselect("Documents", list(documents), format_func=documents.get, key="ret_documents",
                                      placeholder="all documents")
+    groups = {g.name: g for g in project.groups()}
+    chosen_groups = b.multiselect("Document groups", list(groups), key="ret_groups", placeholder="all documents",
+                                  help="only documents in any of these groups") if groups else []
     where: dict[str, list[str]] = {}
     if attributes:
         columns = st.columns(min(4, len(attributes)))
@@ -43,9 +46,19 @@ with st.container(border=True):
             if values:
                 where[attribute] = values
 
+
+def in_groups(chosen: list[int], names: list[str]) -> list[int] | None:
+    """The chosen documents narrowed to the chosen groups' documents (None: every document)."""
+    if not names:
+        return chosen or None
+    members = project.group_document_ids(names)
+    return [d for d in (chosen or list(documents)) if d in members]
+
+
 query = state.attempt(lambda: resolve_query(
     project, code_ids=chosen_codes or None, coders=chosen_coders or None,
-    document_ids=chosen_documents or None, where=where or None, include_children=include_children))
+    document_ids=in_groups(chosen_documents, chosen_groups), where=where or None,
+    include_children=include_children))
 state.show_flash()
 query = query or RetrieveQuery((), None, None)
 

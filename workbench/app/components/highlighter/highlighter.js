@@ -234,6 +234,38 @@ function drawMarks(root) {
   layer.replaceChildren(fragment);
 }
 
+// The gutter right of the text: turn timestamps (VTT/SRT) and line or paragraph numbers, each at the height of the
+// character where its line, paragraph or turn starts. A layer beside the transcript, so the pieces stay exact.
+function drawGutter(root) {
+  const layer = root.querySelector(".wb-gutter");
+  const transcript = root.querySelector(".wb-transcript");
+  const scroller = root.querySelector(".wb-scroll");
+  const entries = (root.wbData && root.wbData.gutter) || [];
+  const fragment = document.createDocumentFragment();
+  const room = entries.length ? "72px" : "";
+  if (transcript.style.marginRight !== room) transcript.style.marginRight = room;
+  if (entries.length && root.wbPieces) {
+    const box = scroller.getBoundingClientRect();
+    const left = transcript.offsetLeft + transcript.offsetWidth + 10;
+    let lastTop = -Infinity;
+    for (const [offset, text, kind] of entries) {
+      const range = textRange(root, offset, offset + 1);
+      const rect = range && range.getClientRects()[0];
+      if (!rect) continue;
+      const top = rect.top - box.top - scroller.clientTop + scroller.scrollTop;
+      const mark = document.createElement("div");
+      mark.className = `wb-gutter-mark wb-gutter-${kind}`;
+      mark.dataset.offset = String(offset);
+      mark.style.top = `${Math.max(top, kind === "time" && top - lastTop < 14 ? lastTop + 14 : top)}px`;
+      mark.style.left = `${left}px`;
+      mark.textContent = text;
+      lastTop = top;
+      fragment.appendChild(mark);
+    }
+  }
+  layer.replaceChildren(fragment);
+}
+
 // Stripes: each segment's top and bottom are measured once and kept (by id and span) until the layout may have
 // changed (another text, a new width); after a partial redraw only new segments are measured.
 function layoutStripes(root, data, reuse) {
@@ -268,7 +300,8 @@ function layoutStripes(root, data, reuse) {
   root.wbStripeCache = seen;
   spans.sort((a, b) => a.top - b.top || b.bottom - a.bottom);
   const laneEnds = [];
-  const width = 7;
+  const labelled = Boolean(data.stripe_labels);
+  const width = labelled ? 19 : 7;  // with labels: a 5-pixel stripe and its code name written beside it
   const fragment = document.createDocumentFragment();
   for (const span of spans) {
     let lane = laneEnds.findIndex((end) => end <= span.top);
@@ -287,7 +320,20 @@ function layoutStripes(root, data, reuse) {
     stripe.style.left = `${lane * width}px`;
     stripe.style.background = segment.colour;
     stripe.title = `${segment.code} — ${segment.coder}`;
+    stripe.setAttribute("aria-label", segment.code);
     fragment.appendChild(stripe);
+    if (labelled && span.bottom - span.top >= 36) {
+      // The code's name beside its stripe when the stripe is tall enough (as MAXQDA does); text, never HTML.
+      const label = document.createElement("div");
+      label.className = "wb-stripe-label";
+      label.dataset.segment = String(segment.id);
+      label.style.top = `${span.top}px`;
+      label.style.height = `${span.bottom - span.top}px`;
+      label.style.left = `${lane * width + 6}px`;
+      label.style.color = segment.colour;
+      label.textContent = segment.code;
+      fragment.appendChild(label);
+    }
   }
   const lanes = laneEnds.length;
   stripes.style.width = `${lanes * width + 6}px`;
@@ -338,11 +384,14 @@ function createRoot(parentElement) {
   const marks = document.createElement("div");
   marks.className = "wb-marks";
   marks.setAttribute("aria-hidden", "true");
+  const gutter = document.createElement("div");
+  gutter.className = "wb-gutter";
+  gutter.setAttribute("data-testid", "gutter");
   const transcript = document.createElement("div");
   transcript.className = "wb-transcript";
   transcript.dataset.testid = "transcript";
   transcript.setAttribute("data-testid", "transcript");
-  scroller.append(stripes, marks, transcript);
+  scroller.append(stripes, marks, gutter, transcript);
   root.append(scroller);
   parentElement.appendChild(root);
   return root;
@@ -374,6 +423,7 @@ export default function highlighter(component) {
     requestAnimationFrame(() => {
       layoutStripes(root, data, partial);
       drawMarks(root);
+      drawGutter(root);
     });
   }
   const scrollMemory = `wb-scroll:${data.document}`;
@@ -385,6 +435,16 @@ export default function highlighter(component) {
   // selection is drawn (it may have refused the selection).
   root.wbPending = data.pending;
   drawMarks(root);
+  const gutterKey = JSON.stringify([data.version, data.gutter, data.stripe_labels]);
+  if (root.wbGutterKey !== gutterKey) {
+    const labelsChanged = root.wbLabels !== undefined && root.wbLabels !== Boolean(data.stripe_labels);
+    root.wbGutterKey = gutterKey;
+    root.wbLabels = Boolean(data.stripe_labels);
+    requestAnimationFrame(() => {
+      if (labelsChanged) layoutStripes(root, data, false);
+      drawGutter(root);
+    });
+  }
   if (data.scroll_key && root.dataset.scrollKey !== data.scroll_key) {
     root.dataset.scrollKey = data.scroll_key;
     requestAnimationFrame(() => scrollToOffset(root, data.scroll_to));
@@ -464,6 +524,7 @@ export default function highlighter(component) {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
       layoutStripes(root, root.wbData, false);
+      drawGutter(root);
       drawMarks(root);
     }, 80);
   });
