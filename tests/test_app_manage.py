@@ -4,8 +4,6 @@ in an exercise); document groups as a filter on the analysis pages; cases and at
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from workbench.errors import WorkbenchError
@@ -85,18 +83,22 @@ def test_keep_it_deletes_nothing(app, seeded_path):
         assert len(project.documents()) == 2 and len(project.segments()) == 7
 
 
-def test_a_document_in_an_exercise_is_not_deleted(seeded_path):
-    conn = sqlite3.connect(seeded_path)
-    conn.execute("CREATE TABLE exercise_documents (exercise_id INTEGER, document_id INTEGER)")
-    conn.execute("INSERT INTO exercise_documents VALUES (7, (SELECT id FROM documents WHERE name = 'ria'))")
-    conn.commit()
-    conn.close()
+def test_a_document_in_an_exercise_is_not_deleted(app, seeded_path):
     with open_project(seeded_path) as project:
+        project.add_exercise("oefening 1", "anna", [project.document_id("ria")], ["stu"], "sup")
         before = project.audit_log()
         with pytest.raises(WorkbenchError, match="used in exercise"):
             project.delete_document(project.document_id("ria"))
         assert len(project.segments()) == 7 and project.audit_log() == before
+        ria = project.document_id("ria")
+    at = app(seeded_path, "project")
+    at.selectbox(key="delete_document_choice").set_value(ria).run()
+    ok(at.button(key="delete_document_ask").click().run())
+    assert any("used in exercise(s) oefening 1" in w for w in values(at.warning))
+    assert at.button(key="delete_document_yes").disabled
+    with open_project(seeded_path) as project:
         project.delete_document(project.document_id("jan"))  # not in an exercise
+        assert [d.name for d in project.documents()] == ["ria"]
 
 
 def test_edit_a_case_value_and_add_a_case_and_an_attribute(app, full_path):

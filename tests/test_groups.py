@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from workbench.analysis.cooccurrence import cooccurrence
@@ -50,14 +48,18 @@ def test_groups_in_the_store_are_audited(study_path):
                            "group.documents.add"]
 
 
-def test_an_old_project_file_gets_the_groups_tables(study_path):
-    conn = sqlite3.connect(study_path)
-    conn.execute("DROP TABLE group_documents")
-    conn.execute("DROP TABLE groups")
-    conn.execute("UPDATE schema_version SET version = 1")
-    conn.commit()
-    conn.close()
-    with open_project(study_path) as project:
+def test_an_old_project_file_gets_the_groups_tables(tmp_path, monkeypatch):
+    from workbench.store import files, schema
+
+    step = next(n for n, f in schema.MIGRATIONS.items() if (f.__doc__ or "").startswith("Document groups"))
+    monkeypatch.setattr(files, "SCHEMA_VERSION", step - 1)  # a file from before document groups
+    path = tmp_path / "old.wbproj"
+    with create_project(path) as project:
+        import_sources(project, [("t.txt", TEXT.encode())], language="nl")
+        assert "groups" not in project.db.table_names()
+    monkeypatch.undo()
+    with open_project(path) as project:
+        assert project.groups() == []
         project.add_to_group("residents", ["t"])
         assert project.groups()[0].documents == ("t",)
 

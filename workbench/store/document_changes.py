@@ -14,18 +14,10 @@ class DocumentChangesMixin(StoreBase):
     """Rename, reorder and delete documents."""
 
     def exercises_with_document(self, document_id: int) -> list[str]:
-        """The exercises that use this document (a document in an exercise is not deleted). Looks in every
-        ``exercise…`` table that has a ``document_id`` column, so it holds whatever the exercises' schema is."""
-        names: list[str] = []
-        for (table,) in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'exercise%'").fetchall():
-            columns = {row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')}
-            if "document_id" not in columns:
-                continue
-            label = "name" if "name" in columns else ("exercise_id" if "exercise_id" in columns else "rowid")
-            names += [str(r[0]) for r in self.conn.execute(
-                f'SELECT DISTINCT "{label}" FROM "{table}" WHERE document_id = ?', (document_id,))]
-        return names
+        """The names of the exercises that use this document (such a document is not deleted)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT e.name FROM exercise_documents ed JOIN exercises e ON e.id = ed.exercise_id "
+            "WHERE ed.document_id = ? ORDER BY e.name", (document_id,))]
 
     def rename_document(self, document_id: int, name: str, who: str = "") -> None:
         """Give a document another name (unique in the project); its codings stay."""
