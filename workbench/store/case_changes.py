@@ -30,6 +30,7 @@ class CaseChangesMixin(StoreBase):
     def add_case(self, name: str, who: str = "") -> int:
         name = clean_name(name, "case")
         with self.transaction():
+            who = self._allowed(who, "can_import", "edit cases").name
             if self._one("SELECT 1 FROM cases WHERE lower(name) = lower(?)", (name,)):
                 raise WorkbenchError(f"a case named {name!r} already exists")
             return self._case_id(name, True, who)
@@ -39,6 +40,7 @@ class CaseChangesMixin(StoreBase):
         if kind not in KINDS:
             raise WorkbenchError(f"an attribute's type is one of {', '.join(KINDS)}, not {kind!r}")
         with self.transaction():
+            who = self._allowed(who, "can_import", "edit case attributes").name
             if self._one("SELECT 1 FROM attributes WHERE lower(name) = lower(?)", (name,)):
                 raise WorkbenchError(f"an attribute named {name!r} already exists")
             self.conn.execute("INSERT INTO attributes (name, type) VALUES (?, ?)", (name, kind))
@@ -51,6 +53,7 @@ class CaseChangesMixin(StoreBase):
 
         value = (value or "").strip()
         with self.transaction():
+            who = self._allowed(who, "can_import", "edit case attributes").name
             case_id = self._case_id(case, False, who)
             row = self.conn.execute("SELECT id, type FROM attributes WHERE name = ?", (attribute,)).fetchone()
             if row is None:
@@ -83,6 +86,7 @@ class CaseChangesMixin(StoreBase):
         """The cases a document belongs to (cases not yet in the project are added)."""
         names = list(dict.fromkeys(clean_name(c, "case") for c in cases if c.strip()))
         with self.transaction():
+            who = self._allowed(who, "can_import", "assign documents to cases").name
             doc = self._one("SELECT name FROM documents WHERE id = ?", (document_id,))
             if doc is None:
                 raise WorkbenchError(f"no document with id {document_id}")

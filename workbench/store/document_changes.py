@@ -23,6 +23,7 @@ class DocumentChangesMixin(StoreBase):
         """Give a document another name (unique in the project); its codings stay."""
         name = clean_name(name, "document", 300)
         with self.transaction():
+            who = self._allowed(who, "can_import", "rename documents").name
             old = self._one("SELECT name FROM documents WHERE id = ?", (document_id,))
             if old is None:
                 raise WorkbenchError(f"no document with id {document_id}")
@@ -39,6 +40,7 @@ class DocumentChangesMixin(StoreBase):
     def move_document(self, document_id: int, position: int, who: str = "") -> None:
         """Put a document at ``position`` (0 = first) in the project's order of documents."""
         with self.transaction():
+            who = self._allowed(who, "can_import", "reorder documents").name
             order = [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY position, id")]
             if document_id not in order:
                 raise WorkbenchError(f"no document with id {document_id}")
@@ -68,6 +70,7 @@ class DocumentChangesMixin(StoreBase):
         keeps every deleted coding and memo). Refused while the document is in an exercise. Returns the number
         of codings deleted."""
         with self.transaction():
+            who = self._allowed(who, "can_import", "delete documents").name
             row = self.conn.execute("SELECT guid, name, sha256, characters FROM documents WHERE id = ?",
                                     (document_id,)).fetchone()
             if row is None:

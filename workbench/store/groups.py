@@ -68,6 +68,7 @@ class GroupsMixin(StoreBase):
         """Create an empty group; refused when one of that name exists."""
         name = clean_name(name, "document group")
         with self.transaction():
+            who = self._allowed(who, "can_import", "manage document groups").name
             if self._one("SELECT 1 FROM groups WHERE lower(name) = lower(?)", (name,)):
                 raise WorkbenchError(f"a document group named {name!r} already exists")
             if guid and self._one("SELECT 1 FROM groups WHERE guid = ?", (guid,)):
@@ -80,6 +81,7 @@ class GroupsMixin(StoreBase):
     def add_to_group(self, name: str, documents: Sequence[str], who: str = "", create: bool = True) -> int:
         """Put documents in a group (created when ``create`` and absent); returns how many were new in it."""
         with self.transaction():
+            who = self._allowed(who, "can_import", "manage document groups").name
             try:
                 group_id = self.group_id(name)
             except WorkbenchError:
@@ -101,6 +103,7 @@ class GroupsMixin(StoreBase):
     def remove_from_group(self, name: str, documents: Sequence[str], who: str = "") -> int:
         """Take documents out of a group (they stay in the project); returns how many were taken out."""
         with self.transaction():
+            who = self._allowed(who, "can_import", "manage document groups").name
             group_id = self.group_id(name)
             doc_ids = [self.document_id(d) for d in documents]
             removed = 0
@@ -115,6 +118,7 @@ class GroupsMixin(StoreBase):
     def remove_group(self, name: str, who: str = "") -> None:
         """Remove a group (its documents stay in the project)."""
         with self.transaction():
+            who = self._allowed(who, "can_import", "manage document groups").name
             group_id = self.group_id(name)
             record = next(g for g in self.groups() if g.id == group_id)
             self.conn.execute("DELETE FROM group_documents WHERE group_id = ?", (group_id,))

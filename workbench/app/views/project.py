@@ -44,8 +44,9 @@ if documents:
         table, hide_index=True, width="stretch",
         column_config={"open": st.column_config.LinkColumn("open", display_text="code ›", width="small")},
     )
-    with st.expander("Manage documents: rename, reorder, cases, groups, delete"):
-        manage.documents_manager(project)
+    if privileges.can_import():
+        with st.expander("Manage documents: rename, reorder, cases, groups, delete"):
+            manage.documents_manager(project)
 else:
     st.info("No documents yet: import transcripts below.")
 
@@ -99,7 +100,7 @@ if cases:
 else:
     st.caption("No cases yet. Upload a cases CSV with the transcripts (columns document,case,<attribute>…), or "
                "add them here.")
-if documents:
+if documents and privileges.can_import():
     with st.expander("Edit cases and attributes"):
         manage.cases_editor(project)
 
