@@ -204,3 +204,60 @@ def account_removed(record: dict[str, Any]) -> Action:
 @_action("project.restore", "the project was restored from a backup")
 def project_restored(backup: str) -> Action:
     return Action("project.restore", backup, None, {"backup": backup})
+
+
+# ---- documents after import, document groups, cases edited in place
+@_action("document.rename", "a document got another name (its codings stay)")
+def document_renamed(guid: str, old: str, new: str) -> Action:
+    return Action("document.rename", guid, {"name": old}, {"name": new})
+
+
+@_action("document.move", "a document moved in the project's order of documents")
+def document_moved(guid: str, before: int, after: int) -> Action:
+    return Action("document.move", guid, {"position": before}, {"position": after})
+
+
+@_action("document.delete", "a document was deleted with its codings and memos (all kept in this entry)")
+def document_deleted(guid: str, record: dict[str, Any], segments_deleted: int) -> Action:
+    return Action("document.delete", guid, record, {"segments_deleted": segments_deleted})
+
+
+@_action("document.cases", "a document was assigned to other cases")
+def document_cases_set(guid: str, document: str, before: list[str], after: list[str]) -> Action:
+    return Action("document.cases", guid, {"document": document, "cases": before},
+                  {"document": document, "cases": after})
+
+
+@_action("group.add", "a document group (set) was made")
+def group_added(name: str) -> Action:
+    return Action("group.add", name, None, {"name": name})
+
+
+@_action("group.remove", "a document group was removed (its documents stay)")
+def group_removed(name: str, documents: list[str]) -> Action:
+    return Action("group.remove", name, {"name": name, "documents": documents}, None)
+
+
+@_action("group.documents.add", "documents were put in a document group")
+def group_documents_added(name: str, documents: list[str]) -> Action:
+    return Action("group.documents.add", name, None, {"documents": documents})
+
+
+@_action("group.documents.remove", "documents were taken out of a document group")
+def group_documents_removed(name: str, documents: list[str]) -> Action:
+    return Action("group.documents.remove", name, {"documents": documents}, None)
+
+
+@_action("case.add", "a case was added in the cases table")
+def case_added(guid: str, name: str) -> Action:
+    return Action("case.add", guid, None, {"name": name})
+
+
+@_action("attribute.add", "a case attribute was added")
+def attribute_added(name: str, kind: str) -> Action:
+    return Action("attribute.add", name, None, {"name": name, "type": kind})
+
+
+@_action("case.value", "a case's attribute value was set, changed or cleared")
+def case_value_set(guid: str, case: str, attribute: str, old: str | None, new: str) -> Action:
+    return Action("case.value", guid, {"case": case, attribute: old}, {"case": case, attribute: new})

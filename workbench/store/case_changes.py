@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..errors import WorkbenchError
+from . import actions
 from .base import StoreBase, new_guid
 from .groups import clean_name
 
@@ -23,8 +24,7 @@ class CaseChangesMixin(StoreBase):
             raise WorkbenchError(f"no case named {name!r}")
         case_id = int(self.conn.execute("INSERT INTO cases (guid, name) VALUES (?, ?)",
                                         (new_guid(), clean_name(name, "case"))).lastrowid)
-        self._audit(who, "case.add", self._one("SELECT guid FROM cases WHERE id = ?", (case_id,)), None,
-                    {"name": name})
+        self._audit(who, actions.case_added(self._one("SELECT guid FROM cases WHERE id = ?", (case_id,)), name))
         return case_id
 
     def add_case(self, name: str, who: str = "") -> int:
@@ -44,7 +44,7 @@ class CaseChangesMixin(StoreBase):
             if self._one("SELECT 1 FROM attributes WHERE lower(name) = lower(?)", (name,)):
                 raise WorkbenchError(f"an attribute named {name!r} already exists")
             self.conn.execute("INSERT INTO attributes (name, type) VALUES (?, ?)", (name, kind))
-            self._audit(who, "attribute.add", name, None, {"name": name, "type": kind})
+            self._audit(who, actions.attribute_added(name, kind))
 
     def set_case_value(self, case: str, attribute: str, value: str, who: str = "") -> None:
         """Set (or with ``""`` clear) one case's value of one attribute; a number or date attribute takes only
@@ -79,8 +79,8 @@ class CaseChangesMixin(StoreBase):
             else:
                 self.conn.execute("DELETE FROM case_values WHERE case_id = ? AND attribute_id = ?",
                                   (case_id, attribute_id))
-            self._audit(who, "case.value", self._one("SELECT guid FROM cases WHERE id = ?", (case_id,)),
-                        {"case": case, attribute: old}, {"case": case, attribute: value})
+            self._audit(who, actions.case_value_set(self._one("SELECT guid FROM cases WHERE id = ?", (case_id,)), case,
+                                                    attribute, old, value))
 
     def set_document_cases(self, document_id: int, cases: Sequence[str], who: str = "") -> None:
         """The cases a document belongs to (cases not yet in the project are added)."""
@@ -99,5 +99,5 @@ class CaseChangesMixin(StoreBase):
             self.conn.execute("DELETE FROM document_cases WHERE document_id = ?", (document_id,))
             self.conn.executemany("INSERT INTO document_cases (document_id, case_id) VALUES (?, ?)",
                                   [(document_id, i) for i in ids])
-            self._audit(who, "document.cases", self._one("SELECT guid FROM documents WHERE id = ?", (document_id,)),
-                        {"document": doc, "cases": before}, {"document": doc, "cases": sorted(names)})
+            self._audit(who, actions.document_cases_set(
+                self._one("SELECT guid FROM documents WHERE id = ?", (document_id,)), doc, before, sorted(names)))

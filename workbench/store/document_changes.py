@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import WorkbenchError
+from . import actions
 from .base import StoreBase
 from .groups import clean_name
 
@@ -34,8 +35,8 @@ class DocumentChangesMixin(StoreBase):
             if clash is not None:
                 raise WorkbenchError(f"a document named {clash!r} already exists; choose another name")
             self.conn.execute("UPDATE documents SET name = ? WHERE id = ?", (name, document_id))
-            self._audit(who, "document.rename", self._one("SELECT guid FROM documents WHERE id = ?", (document_id,)),
-                        {"name": old}, {"name": name})
+            self._audit(who, actions.document_renamed(
+                self._one("SELECT guid FROM documents WHERE id = ?", (document_id,)), old, name))
 
     def move_document(self, document_id: int, position: int, who: str = "") -> None:
         """Put a document at ``position`` (0 = first) in the project's order of documents."""
@@ -52,8 +53,8 @@ class DocumentChangesMixin(StoreBase):
             order.insert(position, document_id)
             self.conn.executemany("UPDATE documents SET position = ? WHERE id = ?",
                                   [(i + 1, doc) for i, doc in enumerate(order)])
-            self._audit(who, "document.move", self._one("SELECT guid FROM documents WHERE id = ?", (document_id,)),
-                        {"position": before}, {"position": position})
+            self._audit(who, actions.document_moved(
+                self._one("SELECT guid FROM documents WHERE id = ?", (document_id,)), before, position))
 
     def document_deletion(self, document_id: int) -> dict[str, int]:
         """What deleting a document takes with it: its codings, memos and case and group links."""
@@ -88,5 +89,5 @@ class DocumentChangesMixin(StoreBase):
             for table in ("segments", "memos", "turns", "units", "document_cases", "group_documents"):
                 self.conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
             self.conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            self._audit(who, "document.delete", row[0], before, {"segments_deleted": len(segments)})
+            self._audit(who, actions.document_deleted(row[0], before, len(segments)))
         return len(segments)

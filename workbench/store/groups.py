@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import WorkbenchError
+from . import actions
 from .base import StoreBase, new_guid, now, suggest
 
 
@@ -75,7 +76,7 @@ class GroupsMixin(StoreBase):
                 guid = None
             group_id = int(self.conn.execute("INSERT INTO groups (guid, name, created) VALUES (?, ?, ?)",
                                              (guid or new_guid(), name, now())).lastrowid)
-            self._audit(who, "group.add", name, None, {"name": name})
+            self._audit(who, actions.group_added(name))
         return group_id
 
     def add_to_group(self, name: str, documents: Sequence[str], who: str = "", create: bool = True) -> int:
@@ -95,9 +96,8 @@ class GroupsMixin(StoreBase):
                                            "VALUES (?, ?)", (group_id, doc_id)).rowcount
             group = self._one("SELECT name FROM groups WHERE id = ?", (group_id,))
             if added:
-                self._audit(who, "group.documents.add", group, None,
-                            {"documents": [self._one("SELECT name FROM documents WHERE id = ?", (d,))
-                                           for d in dict.fromkeys(doc_ids)]})
+                self._audit(who, actions.group_documents_added(group, [
+                    self._one("SELECT name FROM documents WHERE id = ?", (d,)) for d in dict.fromkeys(doc_ids)]))
         return added
 
     def remove_from_group(self, name: str, documents: Sequence[str], who: str = "") -> int:
@@ -111,8 +111,8 @@ class GroupsMixin(StoreBase):
                 removed += self.conn.execute("DELETE FROM group_documents WHERE group_id = ? AND document_id = ?",
                                              (group_id, doc_id)).rowcount
             if removed:
-                self._audit(who, "group.documents.remove", self._one("SELECT name FROM groups WHERE id = ?",
-                                                                     (group_id,)), None, {"documents": documents})
+                self._audit(who, actions.group_documents_removed(
+                    self._one("SELECT name FROM groups WHERE id = ?", (group_id,)), list(documents)))
         return removed
 
     def remove_group(self, name: str, who: str = "") -> None:
@@ -123,5 +123,4 @@ class GroupsMixin(StoreBase):
             record = next(g for g in self.groups() if g.id == group_id)
             self.conn.execute("DELETE FROM group_documents WHERE group_id = ?", (group_id,))
             self.conn.execute("DELETE FROM groups WHERE id = ?", (group_id,))
-            self._audit(who, "group.remove", record.name, {"name": record.name, "documents": record.documents},
-                        None)
+            self._audit(who, actions.group_removed(record.name, list(record.documents)))
