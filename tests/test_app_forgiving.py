@@ -160,7 +160,9 @@ def test_document_and_code_memos_show_beside_the_transcript(app, full_path):
                          code_id=project.resolve_code("link work").id)
         project.add_memo("about jan", author="bob", kind="document", document_id=project.document_id("jan"))
     at = app(full_path, "code", coder="anna")
-    right = ancestors(at, "undo_button")[0]  # the column right of the transcript
+    right = next(b for b in ancestors(at, "undo_button")  # the column right of the transcript
+                 if any("warm handovers" in t for t in texts_in(b, "markdown")))
+    assert "manual_start" not in keys_in(right)  # the transcript's own column is another one
     shown = " ".join(texts_in(right, "markdown"))
     assert "Ria *spreekt* snel" in shown and "interview notes" in shown and "Use for warm handovers" in shown
     assert "about jan" not in shown
