@@ -7,7 +7,7 @@ Per run it prints the codings stored, lost (acknowledged to the coder but not in
 50th / 99th percentile and the maximum wait for one coding (from the click to the answer). Target: p99 < 1 s with
 8 coders. The baseline measured in the same run is one coder alone.
 
-    python benchmarks/concurrency.py [--seconds 60] [--coders 2,4,8,16] [--keep DIR]
+    python benchmarks/concurrency.py [--seconds 60] [--coders 2,4,8,16] [--pause 0.01] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def build(path: Path, documents: int, words: int) -> None:
             project.add_code(f"code {i}")
 
 
-def coder(path: str, name: str, document: str, offset: int, seconds: float, ready, go, out) -> None:
+def coder(path: str, name: str, document: str, offset: int, seconds: float, pause: float, ready, go,
+          out) -> None:
     """One coder: codes a span, waits a moment (reading), codes the next, until the time is up."""
     from workbench.coding import apply_codes
     from workbench.errors import WorkbenchError
@@ -74,7 +75,7 @@ def coder(path: str, name: str, document: str, offset: int, seconds: float, read
             acknowledged.extend((seg_id, start, code) for seg_id in change.added)
         waits.append(time.perf_counter() - began)
         k += 1
-        time.sleep(0.01)  # a coder is never faster than this between two clicks
+        time.sleep(pause)  # between two clicks
     project.close()
     out.put({"name": name, "waits": waits, "acknowledged": acknowledged, "errors": errors})
 
@@ -95,14 +96,14 @@ def check(path: Path, results: list[dict]) -> tuple[int, int, int]:
     return len(rows), lost, duplicated
 
 
-def run(folder: Path, coders: int, shared: bool, seconds: float, words: int) -> dict:
+def run(folder: Path, coders: int, shared: bool, seconds: float, words: int, pause: float) -> dict:
     path = folder / f"c{coders}-{'shared' if shared else 'own'}.wbproj"
     build(path, coders, words)
     context = multiprocessing.get_context("spawn")
     queue, ready, go = context.Queue(), context.Queue(), context.Event()
     processes = [context.Process(target=coder, args=(
-        str(path), f"coder{i}", "shared" if shared else f"own-{i}", i * SPAN if shared else 0, seconds, ready, go,
-        queue)) for i in range(coders)]
+        str(path), f"coder{i}", "shared" if shared else f"own-{i}", i * SPAN if shared else 0, seconds, pause,
+        ready, go, queue)) for i in range(coders)]
     for process in processes:
         process.start()
     for _ in processes:  # every coder has started and opened the project before the clock runs
@@ -126,14 +127,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--coders", default="2,4,8,16")
     parser.add_argument("--words", type=int, default=8000, help="words per document")
+    parser.add_argument("--pause", type=float, default=0.01,
+                        help="seconds a coder waits between two codings (default 0.01: a stress test; a person "
+                             "takes seconds)")
     parser.add_argument("--keep", metavar="DIR", help="build the projects in DIR and keep them")
     args = parser.parse_args()
     counts = [int(c) for c in args.coders.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"{args.seconds:g} s per run, documents of {args.words:,} words, one coding every ≥ 10 ms per coder")
-        baseline = run(folder, 1, False, min(args.seconds, 10), args.words)
+        print(f"{args.seconds:g} s per run, documents of {args.words:,} words, {args.pause * 1000:g} ms between two "
+              "codings of one coder")
+        baseline = run(folder, 1, False, min(args.seconds, 10), args.words, args.pause)
         print(f"baseline, one coder alone: p50 {baseline['p50']:.1f} ms, p99 {baseline['p99']:.1f} ms, "
               f"max {baseline['max']:.1f} ms")
         header = (f"{'coders':>6} {'where':<20} {'stored':>7} {'lost':>5} {'dup':>4} {'errors':>6} "
@@ -142,7 +147,7 @@ def main() -> None:
         rows = []
         for count in counts:
             for shared in (False, True):
-                row = run(folder, count, shared, args.seconds, args.words)
+                row = run(folder, count, shared, args.seconds, args.words, args.pause)
                 rows.append(row)
                 print(f"{row['coders']:>6} {row['where']:<20} {row['stored']:>7} {row['lost']:>5} "
                       f"{row['duplicated']:>4} {row['errors']:>6} {row['p50']:>8.1f} {row['p99']:>8.1f} "

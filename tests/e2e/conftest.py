@@ -54,6 +54,21 @@ def browser():
         launched.close()
 
 
+def wait_until_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    """Wait until the server at ``url`` answers its health check (it must not exit meanwhile)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the app did not start within {seconds:g} s")
+
+
 class App:
     """A running ``workbench serve`` on a free port."""
 
@@ -73,17 +88,7 @@ class App:
         self.log = open(project.with_suffix(".log"), "w")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
                                         env={**os.environ, **(env or {})})
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the app exited: {project.with_suffix('.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("the app did not start within 60 s")
+        wait_until_healthy(self.url, self.process, project.with_suffix(".log"))
 
     def stop(self) -> None:
         self.process.terminate()

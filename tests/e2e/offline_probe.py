@@ -16,38 +16,17 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from base64 import b64encode
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_until_healthy  # noqa: E402
 from tests.e2e.helpers import wait_idle  # noqa: E402
 
 PAGES = ["", "code", "codebook", "retrieve", "cooccurrence", "agreement"]
 TOKEN = "probe-" + os.urandom(8).hex()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, server: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server exited")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the server did not start")
 
 
 def door_cookie(port: int) -> str:
@@ -99,7 +78,7 @@ def main(project: str, out: str) -> int:
         stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, "WORKBENCH_TOKEN": TOKEN})
     seen: dict = {"interfaces": interfaces, "pages": {}, "websockets": {}, "browser_outside": []}
     try:
-        wait_healthy(url, server)
+        wait_until_healthy(url, server, out_dir / "server.log", seconds=90)
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 
