@@ -5,7 +5,8 @@ Conventions: text is stored once per document, NFC-normalised with ``\\n`` line 
 change is written to the audit log in that same transaction, so a refused or failed change leaves the file exactly
 as it was. One module per concern: ``base`` (connection, transactions), ``schema`` (migrations), ``files`` (create,
 open), ``documents``, ``coders``, ``codes``, ``segments``, ``streams`` (segments streamed, counted and paged), ``cases``,
-``memos``, ``audit``, ``review`` (review decisions), ``comments``, ``exercises``; ``project`` composes them.
+``memos``, ``audit``, ``review`` (review decisions), ``comments``, ``exercises``, ``backup`` (online backups and
+restores, file level); ``project`` composes them.
 """
 
 from ..models import CaseInfo, CaseRow, Memo
