@@ -31,8 +31,11 @@ PAGES = {
     "code": "views/code.py",
     "codebook": "views/codebook.py",
     "retrieve": "views/retrieve.py",
+    "review": "views/review.py",
+    "training": "views/training.py",
 }
-TITLES = {"project": "Project", "codebook": "Codebook", "retrieve": "Retrieve"}
+TITLES = {"project": "Project", "codebook": "Codebook", "retrieve": "Retrieve", "review": "Review",
+          "training": "Training"}
 
 JAN = (
     "Interviewer: Wat doet u in de buurt?\n"

@@ -3,8 +3,6 @@ what the pages did is checked in the project file through a separate connection.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +14,10 @@ from workbench.review.consensus import load_review
 from workbench.store import create_project, open_project
 from workbench.training.exercises import create_exercise, submit
 
-from .conftest import CODEBOOK, TRANSCRIPT, close_app_projects
+from .conftest import CODEBOOK, TRANSCRIPT
+from .test_app_pages import app, ok  # noqa: F401 - the app fixture
 from .test_review import NIEMAND, OTHER, SANNE, SINDS, VERTROUW, add
 
-MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 
 
 @pytest.fixture
@@ -45,30 +43,9 @@ def study(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    started: list[AppTest] = []
-
-    def start(path: Path, page: str, coder: str = "sue", **state) -> AppTest:
-        monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
-        monkeypatch.setattr(sys, "argv", [str(MAIN), "--coder", coder])
-        at = AppTest.from_file(str(MAIN), default_timeout=30)
-        started.append(at)
-        at.run()
-        at.switch_page(f"views/{page}.py")
-        for key, value in state.items():
-            at.session_state[key] = value
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    yield start
-    close_app_projects(started)
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def open_page(app, path: Path, name: str, coder: str = "sue", **state) -> AppTest:
+    """The app (tests/test_app_pages.py's harness) on page ``name``, run as ``--coder coder``."""
+    return app(path, name, argv=("--coder", coder), **state)
 
 
 def texts(at: AppTest) -> str:
@@ -76,7 +53,7 @@ def texts(at: AppTest) -> str:
 
 
 def test_review_page_shows_the_first_passage_with_both_sides_and_the_guidance(app, study):
-    at = app(study, "review", rev_a="anna", rev_b="bob")
+    at = open_page(app, study, "review", rev_a="anna", rev_b="bob")
     assert "0 of 3 decided" in at.get("progress")[0].proto.text
     shown = texts(at)
     assert "Passage 1 of 3" in shown and NIEMAND in shown
@@ -85,7 +62,7 @@ def test_review_page_shows_the_first_passage_with_both_sides_and_the_guidance(ap
 
 
 def test_deciding_on_the_review_page_writes_the_consensus_and_moves_on(app, study):
-    at = app(study, "review", rev_a="anna", rev_b="bob")
+    at = open_page(app, study, "review", rev_a="anna", rev_b="bob")
     ok(at.button(key="rev_accept-a").click().run())
     assert "1 of 3 decided" in at.get("progress")[0].proto.text
     assert "Passage 2 of 3" in texts(at)
@@ -98,7 +75,7 @@ def test_deciding_on_the_review_page_writes_the_consensus_and_moves_on(app, stud
 
 
 def test_an_edited_span_on_the_review_page(app, study):
-    at = app(study, "review", rev_a="anna", rev_b="bob", rev_index=1)
+    at = open_page(app, study, "review", rev_a="anna", rev_b="bob", rev_index=1)
     with open_project(study) as project:
         text = project.document_text(project.document_id("ria"))
     start = text.index("die gemeente")
@@ -116,7 +93,7 @@ def test_an_edited_span_on_the_review_page(app, study):
 
 
 def test_a_comment_on_a_reviewed_segment_is_answerable(app, study):
-    at = app(study, "review", rev_a="anna", rev_b="bob")
+    at = open_page(app, study, "review", rev_a="anna", rev_b="bob")
     with open_project(study) as project:
         guid = project.segments(coders=["anna"], code_ids=[project.resolve_code("distrust").id])[0].guid
         seg_id = next(s.id for s in project.segments() if s.guid == guid)
@@ -157,7 +134,7 @@ def team(study: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def logged_in(app, path: Path, page: str, name: str) -> AppTest:
     """The app on ``path`` with ``name`` logged in, then on ``page``."""
-    at = app(path, "project")
+    at = open_page(app, path, "project")
     at.text_input(key="login_name").input(name)
     at.text_input(key="login_password").input(PASSWORD)
     next(b for b in at.button if b.label == "Log in").click()
@@ -183,7 +160,7 @@ def test_a_supervisor_account_reviews(app, team):
 
 
 def test_training_page_for_the_supervisor_shows_the_class_table(app, study):
-    at = app(study, "training")
+    at = open_page(app, study, "training")
     frames = at.dataframe
     table = frames[0].value
     assert list(table["student"]) == ["stan"] and list(table["submitted"]) == ["no"]
@@ -191,7 +168,7 @@ def test_training_page_for_the_supervisor_shows_the_class_table(app, study):
 
 
 def test_creating_an_exercise_on_the_training_page(app, study):
-    at = app(study, "training")
+    at = open_page(app, study, "training")
     at.text_input(key="tr_new_name").set_value("Second")
     at.selectbox(key="tr_new_reference").set_value("marloes")
     with open_project(study) as project:
@@ -243,7 +220,7 @@ def test_comment_threads_on_the_code_page_under_a_coding(app, study):
         seg = project.segments(coders=["bob"], code_ids=[project.resolve_code("best persons").id])[0]
         code_guid = project.resolve_code("best persons").guid
         project.add_comment("code", code_guid, "Named persons only <b>please</b>", "sue")
-    at = app(study, "code", coder="anna", current_document="ria",
+    at = open_page(app, study, "code", coder="anna", current_document="ria",
              cursor={"offset": seg.start + 1, "segment": seg.id})
     at.text_area(key=f"seg_c_{seg.id}_new").set_value("Is Sanne a best person?")
     ok(at.button(key=f"seg_c_{seg.id}_new_go").click().run())
