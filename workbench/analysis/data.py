@@ -85,8 +85,8 @@ class AnalysisData:
     code_ids: list[int]
     names: dict[int, str]
     coders: dict[int, str] = field(default_factory=dict)
-    by_document: dict[int, list[tuple]] = field(default_factory=dict)
     document_ids: list[int] = field(default_factory=list)
+    _by_document: dict[int, list[tuple]] | None = field(default=None, repr=False, compare=False)
     _columns: Columns | None = field(default=None, repr=False, compare=False)
     counted_as: dict[int, int] = field(default_factory=dict)
 
@@ -97,6 +97,25 @@ class AnalysisData:
     @property
     def document_count(self) -> int:
         return len(self.document_ids)
+
+    @property
+    def by_document(self) -> dict[int, list[tuple]]:
+        """Items (tuples in :class:`Item` field order) by document, in start order; made from the columns the
+        first time they are asked for (the sweeps never need them)."""
+        if self._by_document is None:
+            columns = self._columns
+            if columns is None or columns.ids is None:
+                self._by_document = {}
+            else:
+                rows = zip(columns.document.tolist(), columns.start.tolist(), columns.end.tolist(),
+                           columns.code.tolist(), columns.coder.tolist(), columns.ids.tolist())
+                self._by_document = {doc: list(group) for doc, group in groupby(rows, key=itemgetter(0))}
+        return self._by_document
+
+    @by_document.setter
+    def by_document(self, value: dict[int, list[tuple]]) -> None:
+        self._by_document = value
+        self._columns = None
 
     def columns(self) -> Columns:
         """The items as numpy columns (made once, then kept): what the vectorised sweeps work on."""
@@ -173,12 +192,14 @@ def load(project: Project, scope: Scope) -> AnalysisData:
                         coders=project.coder_names(),
                         document_ids=list(document_ids if document_ids is not None else all_documents),
                         counted_as=mapping)
-    rows = project.analysis_rows(document_ids=document_ids, coders=list(scope.coders) or None,
-                                 code_ids=sorted(kept) if len(kept) < len(codes) else None)
+    code_filter = sorted(kept) if len(kept) < len(codes) else None
     if all(mapping[c] == c for c in kept):
-        # No roll-up: the store already keeps one coder's segments of one code apart; rows are items as they are.
-        data.by_document = {doc: list(group) for doc, group in groupby(rows, key=itemgetter(0))}
+        # No roll-up: the store already keeps one coder's segments of one code apart; rows are items as they are,
+        # read straight into columns (the tuples are made only if a drill-down asks for them).
+        data._columns = Columns.from_arrays(*project.analysis_columns(
+            document_ids=document_ids, coders=list(scope.coders) or None, code_ids=code_filter))
         return data
+    rows = project.analysis_rows(document_ids=document_ids, coders=list(scope.coders) or None, code_ids=code_filter)
     grouped: dict[tuple[int, int, int], list[tuple[int, int, int]]] = defaultdict(list)
     for doc_id, start, end, code_id, coder_id, seg_id in rows:
         grouped[(doc_id, mapping[code_id], coder_id)].append((start, end, seg_id))

@@ -18,6 +18,18 @@ class Columns:
     """Segments (analysis items) as parallel arrays, in document and start order: ``document``, ``start``, ``end``,
     ``code``, ``coder`` (int64)."""
 
+    ids: np.ndarray | None = None
+
+    @classmethod
+    def from_arrays(cls, document: np.ndarray, start: np.ndarray, end: np.ndarray, code: np.ndarray,
+                    coder: np.ndarray, ids: np.ndarray) -> Columns:
+        """Columns from arrays (with the stored segment ids), sorted by document and start."""
+        columns = cls([])
+        order = np.lexsort((start, document))
+        columns.document, columns.start, columns.end = document[order], start[order], end[order]
+        columns.code, columns.coder, columns.ids = code[order], coder[order], ids[order]
+        return columns
+
     def __init__(self, rows: Sequence[tuple]) -> None:
         count = len(rows)
         if count:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..models import Segment, Turn
 from .base import StoreBase, chunks, in_filters
 
@@ -107,6 +109,28 @@ class StreamsMixin(StoreBase):
                 batch.append(row)
         if batch:
             yield current, self.document_text(current), self.turns(current).get(current, []), batch
+
+    def analysis_columns(self, document_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
+                         code_ids: Sequence[int] | None = None) -> tuple[np.ndarray, ...]:
+        """The rows of :meth:`analysis_rows` as six int64 arrays (document, start, end, code, coder, id), read from
+        the covering index as six comma-joined strings (no Python object per row: a million segments in a
+        fraction of the time). The arrays are aligned; their order is the index's (document, start)."""
+        coder_ids = None
+        if coders is not None:
+            by_name = {name: coder_id for coder_id, name in self.coder_names().items()}
+            coder_ids = [by_name[name] for name in coders if name in by_name]
+        filters = in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids})
+        empty = tuple(np.zeros(0, dtype=np.int64) for _ in range(6))
+        if filters is None:
+            return empty
+        where, params = filters
+        row = self.conn.execute(
+            "SELECT group_concat(document_id), group_concat(start), group_concat(end), group_concat(code_id), "
+            "group_concat(coder_id), group_concat(id) FROM (SELECT document_id, start, end, code_id, coder_id, id "
+            f"FROM segments{where} ORDER BY document_id, start)", params).fetchone()
+        if row is None or row[0] is None:
+            return empty
+        return tuple(np.fromstring(text, dtype=np.int64, sep=",") for text in row)
 
     def document_case_names(self, document_ids: Sequence[int] | None = None) -> dict[int, list[str]]:
         """Case names by document id, in case-id order (as exports list them)."""
