@@ -23,6 +23,7 @@ from .backup_cli import register_backup, serve_backup
 from .review.cli import register_review, review_argv
 from .training.cli import register_training
 from .errors import WorkbenchError, store_error_message
+from .escaping import terminal_text
 from .exchange.cli import register_exchange
 from .groups_cli import group_document_ids, register_groups
 from .importers import DEFAULT_MAX_MB
@@ -561,7 +562,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = args.handler(args)
     except WorkbenchError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {terminal_text(exc)}\n")
         return 2
     except BrokenPipeError:
         return 0

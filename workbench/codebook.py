@@ -15,6 +15,7 @@ import yaml
 
 from .errors import WorkbenchError
 from .models import Code
+from .safe_files import write_export
 from .store import CODE_FIELDS, Project, normalise_colour, normalise_name
 
 _ALLOWED_KEYS = {"name", "colour", "color", "keywords", "children", "guid", *CODE_FIELDS}
@@ -221,5 +222,4 @@ def export_codebook_file(project: Project, path: str | Path) -> None:
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise WorkbenchError(f"{path.name}: export the codebook as .yaml")
-    project.check_output(path)
-    path.write_text(export_codebook(project), encoding="utf-8")
+    write_export(project.path, path, export_codebook(project))

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
+from .escaping import terminal_text
+
 
 def out(text: str) -> None:
     """Write text to standard output as UTF-8."""
@@ -71,8 +73,8 @@ def print_json_array(items: Iterable[Any], laid_out: bool = False) -> int:
 
 
 def table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
-    """A plain aligned text table."""
-    cells = [[str(h) for h in header]] + [["" if c is None else str(c) for c in row] for row in rows]
+    """A plain aligned text table; control characters in cells are shown as escapes (no raw ESC sequences)."""
+    cells = [[terminal_text(h) for h in header]] + [[terminal_text(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+# Controls that a name never needs: C0 and C1 controls, DEL, and the bidirectional marks and overrides that can
+# make a name display as something else. Tabs and line breaks fold into single spaces before these go.
+_NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def normalise_text(text: str) -> str:
@@ -15,5 +20,7 @@ def normalise_text(text: str) -> str:
 
 def normalise_name(name: str | None) -> str:
     """A name as it is stored and looked up: NFC, white space folded (``" Jan  Smit "`` → ``"Jan Smit"``), so a
-    name typed on one machine and one from a macOS file name (NFD) are the same name."""
-    return unicodedata.normalize("NFC", " ".join((name or "").split()))
+    name typed on one machine and one from a macOS file name (NFD) are the same name; control characters and
+    bidirectional overrides removed (an ESC sequence or a reordering mark in a name could attack a reader)."""
+    folded = " ".join((name or "").split())
+    return unicodedata.normalize("NFC", " ".join(_NAME_CONTROLS.sub("", folded).split()))

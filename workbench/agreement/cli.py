@@ -4,35 +4,21 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
 from ..output import out, print_json, table
+from ..safe_files import csv_text as _csv_text
 from .core import AgreementResult, CodeAgreement
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("code", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha", "unitized_alpha",
            "segments_matched", "segments_unmatched", "cu_alpha", "warning")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell: Any) -> Any:
-    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
 
 
 def csv_text(rows: list[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> str:
     """CSV (a header row, ``\\n`` line ends) with text cells neutralised against formula injection."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([neutralise("" if row.get(c) is None else row.get(c)) for c in columns])
-    return buffer.getvalue()
+    return _csv_text(rows, columns)
 
 
 def rows(result: AgreementResult) -> list[dict[str, Any]]:

@@ -10,7 +10,9 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..exchange.segments_table import rows_to_csv
+from ..escaping import terminal_text
 from ..filters import parse_where
+from ..safe_files import check_output, write_export
 from ..output import out, print_json, table
 from .cooccurrence import PASSAGE_COLUMNS, UNITS, cooccurrence, meetings, passage_rows
 from .bins import parse_edges
@@ -39,7 +41,7 @@ def cmd_cooccurrence(args: argparse.Namespace) -> None:
         if args.svg:
             if Path(args.svg).suffix.lower() != ".svg":
                 raise WorkbenchError(f"{args.svg}: give an .svg file")
-            project.check_output(args.svg).write_text(heatmap_svg(result), encoding="utf-8")
+            write_export(project.path, args.svg, heatmap_svg(result))
     if args.format == "json":
         print_json(result.as_json())
     elif args.format == "csv":
@@ -52,8 +54,8 @@ def cmd_cooccurrence(args: argparse.Namespace) -> None:
                     f"{p.frequency_a}/{p.frequency_b}", "fivefold difference" if p.imbalanced else "")
                    for p in result.pairs],
                   ("a", "b", "count", "c", "containment", "frequencies", "note")))
-        out("\nfrequency: " + ", ".join(f"{result.names[c]} {result.frequency.get(c, 0)}" for c in result.code_ids)
-            + "\n")
+        out("\nfrequency: " + ", ".join(f"{terminal_text(result.names[c])} {result.frequency.get(c, 0)}"
+                                     for c in result.code_ids) + "\n")
 
 
 def cmd_passages(args: argparse.Namespace) -> None:
@@ -134,10 +136,10 @@ def cmd_report(args: argparse.Namespace) -> None:
     if path.suffix.lower() not in (".md", ".html", ".htm"):
         raise WorkbenchError(f"{path.name}: write the report to a .md, .html or .docx file")
     with open_project(args.project) as project:
-        project.check_output(path)
+        check_output(project.path, path)
         writer = theme_report_markdown if path.suffix.lower() == ".md" else theme_report_html
         text = writer(project, _scope(args), args.unit, args.distance)
-    path.write_text(text, encoding="utf-8")
+        write_export(project.path, path, text)
     out(f"theme report written to {path}\n")
 
 

@@ -3,11 +3,12 @@ representative quotes; and an SVG heatmap of a co-occurrence matrix."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..escaping import markdown_text as md
+from ..escaping import markup_text
 from ..store import Project
 from .cooccurrence import Cooccurrence, Pair, cooccurrence
 from .data import AnalysisData, Item, Scope, load
@@ -92,25 +93,26 @@ def _number(value: float | None) -> str:
 
 def theme_report_markdown(project: Project, scope: Scope | None = None, unit: str = "overlap",
                           distance: int | None = None, title: str = "Theme report") -> str:
-    """The theme report as Markdown."""
+    """The theme report as Markdown; every name and text from the project goes through
+    :func:`workbench.escaping.markdown_text`, so a renderer shows it literally."""
     found, result = themes(project, scope, unit, distance)
-    lines = [f"# {title}", "", f"{date.today().isoformat()} · {project.path.name} · co-occurrence unit: "
-             f"{result.unit}", "", f"*{result.explanation}*", ""]
+    lines = [f"# {md(title)}", "", f"{date.today().isoformat()} · {md(project.path.name)} · co-occurrence unit: "
+             f"{md(result.unit)}", "", f"*{md(result.explanation)}*", ""]
     for theme in found:
         f = theme.frequency
-        lines += [f"## {html.escape(theme.code, quote=False)}", ""]
+        lines += [f"## {md(theme.code)}", ""]
         if theme.definition:
-            lines += [html.escape(" ".join(theme.definition.split()), quote=False), ""]
+            lines += [md(theme.definition), ""]
         lines += [f"**{f.segments} segments** in {f.documents} documents and {f.cases} cases; {f.words:,} words "
                   "coded.", ""]
         if theme.partners:
             lines.append("Co-occurs most with: " + "; ".join(
-                f"{_partner(p, theme.code)} ({p.count}×, c = {_number(p.c_coefficient)})" for p in theme.partners)
+                f"{md(_partner(p, theme.code))} ({p.count}×, c = {_number(p.c_coefficient)})" for p in theme.partners)
                 + ".")
             lines.append("")
         for quote in theme.quotes:
             who = f"{quote.document}, {quote.speaker}" if quote.speaker else quote.document
-            lines += [f"> {html.escape(quote.text, quote=False)}", f"> — {html.escape(who, quote=False)}", ""]
+            lines += [f"> {md(quote.text)}", f"> — {md(who)}", ""]
         if not theme.quotes:
             lines += ["*Not coded yet.*", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -121,7 +123,7 @@ def theme_report_html(project: Project, scope: Scope | None = None, unit: str = 
     """The theme report as a self-contained HTML page (all text escaped)."""
     found, result = themes(project, scope, unit, distance)
     colours = {c.id: c.colour for c in project.codes()}
-    e = html.escape
+    e = markup_text
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{e(title)}</title><style>body{{font-family:Georgia,serif;max-width:46rem;margin:2rem auto;"
@@ -159,7 +161,7 @@ def heatmap_svg(result: Cooccurrence, cell: int = 34, label_width: int = 230) ->
     width = label_width + size * cell + 20
     height = label_width + size * cell + 40
     highest = max((p.count for p in result.pairs), default=1)
-    e = html.escape
+    e = markup_text
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="Helvetica, Arial, sans-serif" font-size="12">',
            f'<text x="10" y="20" font-size="13">{e(f"Co-occurrence ({result.unit}): {result.explanation}"[:180])}'

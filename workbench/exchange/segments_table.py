@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from ..context import TurnIndex
 from ..errors import WorkbenchError
 from ..models import Segment
 from ..output import json_scalar as encode
+from ..safe_files import atomic_open, check_output, csv_text, write_csv
 from ..store import Project
 from .xlsx import write_xlsx
 
@@ -91,46 +90,10 @@ def iter_segments_json(project: Project, document_ids: Sequence[int] | None = No
                    f'    "speaker": {encode("; ".join(speakers(start, end)))},\n    "case": {case}\n  }}')
 
 
-def write_csv(rows: Iterable[dict[str, Any]], target: TextIO, columns: Sequence[str] = COLUMNS,
-              progress: Callable[[int], None] | None = None) -> int:
-    """Write rows as CSV (a header row first) as they come, a batch at a time; returns the number of rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    count = 0
-    batch: list[Any] = []
-    pick = itemgetter(*columns)
-    single = len(columns) == 1
-    for row in rows:
-        try:
-            values = pick(row)
-        except KeyError:
-            values = tuple(row.get(c, "") for c in columns)
-        batch.append((values,) if single else values)
-        if len(batch) == 5000:
-            writer.writerows(batch)
-            target.write(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-            count += len(batch)
-            batch.clear()
-            if progress:
-                progress(count)
-    writer.writerows(batch)
-    target.write(buffer.getvalue())
-    count += len(batch)
-    if progress:
-        progress(count)
-    return count
-
-
 def rows_to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
-    """CSV text (UTF-8, a header row) of the given columns."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """CSV text (UTF-8, a header row) of the given columns; text cells that a spreadsheet would run as a
+    formula are neutralised (:func:`workbench.safe_files.csv_cell`)."""
+    return csv_text(rows, columns)
 
 
 def rows_to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS, sheet: str = "segments") -> bytes:
@@ -148,19 +111,10 @@ def export_segments(project: Project, path: str | Path, segments: Sequence[Segme
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise WorkbenchError(f"{path.name}: export to a .csv or .xlsx file")
-    project.check_output(path)
+    check_output(project.path, path)
     rows: Iterable[dict[str, Any]] = iter_segment_rows(project) if segments is None else segment_rows(project,
                                                                                                        segments)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    with atomic_open(path, binary=suffix == ".xlsx") as target:
         if suffix == ".csv":
-            with partial.open("w", encoding="utf-8", newline="") as target:
-                count = write_csv(rows, target, progress=progress)
-        else:
-            with partial.open("wb") as target:
-                count = write_xlsx(rows, target, progress=progress)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
+            return write_csv(rows, target, COLUMNS, progress=progress)
+        return write_xlsx(rows, target, progress=progress)

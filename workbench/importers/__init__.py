@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import WorkbenchError
 from ..models import ParsedDocument
-from ..textnorm import normalise_text
+from ..textnorm import normalise_name, normalise_text
 from ..turns import header_fields, parse_turns
 from ..units import SUPPORTED_LANGUAGES, detect_language, paragraphs, sentences
 from .formats import MAX_CHARACTERS, Extracted, check_characters, extract_captions, extract_docx, extract_odt, extract_pdf, extract_plain
@@ -42,7 +42,7 @@ def check_size(size: int, source: str, max_mb: float) -> None:
 
 def document_name(filename: str) -> str:
     """A document's default name: its file name without folder and extension."""
-    return Path(filename).stem.strip() or Path(filename).name
+    return normalise_name(Path(filename).stem) or normalise_name(Path(filename).name) or "document"
 
 
 def parse_bytes(
@@ -57,7 +57,7 @@ def parse_bytes(
         raise WorkbenchError(f"{source}: unsupported file type {shown}; use one of {', '.join(SUPPORTED_EXTENSIONS)}")
     if language is not None and language not in SUPPORTED_LANGUAGES:
         raise WorkbenchError(f"language {language!r} is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}")
-    if name is not None and not name.strip():
+    if name is not None and not normalise_name(name):
         raise WorkbenchError("the document name must not be empty")
     check_size(len(data), source, max_mb)
     if not data.strip():
@@ -80,7 +80,7 @@ def parse_bytes(
         raise WorkbenchError(f"{source} contains no text")
     language = language or detect_language(text)
     return ParsedDocument(
-        name=(name or document_name(filename)).strip(),
+        name=normalise_name(name or document_name(filename)),
         text=text,
         source_name=source,
         turns=turns,

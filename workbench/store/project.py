@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..errors import WorkbenchError
 from .accounts import AccountsMixin
 from .audit import AuditMixin
 from .case_changes import CaseChangesMixin
@@ -27,16 +24,6 @@ class Project(DocumentsMixin, DocumentChangesMixin, CodersMixin, CodesMixin, Seg
               MemosMixin, ExchangeMixin, AuditMixin, ReviewMixin, CommentsMixin, ExercisesMixin, AccountsMixin,
               GroupsMixin, CaseChangesMixin):
     """An open project file. Use :func:`create_project` / :func:`open_project`; close it (or use ``with``)."""
-
-    def check_output(self, path: str | Path) -> Path:
-        """Refuse to write an export over the project file itself (or its WAL files)."""
-        target = Path(path).resolve()
-        mine = Path(self.path).resolve()
-        if target in (mine, Path(f"{mine}-wal"), Path(f"{mine}-shm")):
-            raise WorkbenchError(f"{path} is the project file itself; choose another file name")
-        if not target.parent.exists():
-            raise WorkbenchError(f"folder {target.parent} does not exist")
-        return target
 
     def stats(self) -> dict[str, int]:
         """Counts of documents, words, turns, sentences, codes, segments, coders, cases and memos."""
