@@ -7,6 +7,7 @@ Optional top-level ``title`` and ``description``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -112,8 +113,29 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+MAX_BRACKETS = 100  # flow collections ([…] and {…}) inside each other
+MAX_INDENT = 400  # spaces before a line: about a hundred levels of block nesting
+
+
+def _check_nesting(data: bytes | str, source: str) -> None:
+    """Refuse YAML nested far deeper than any codebook before parsing it: PyYAML takes quadratic time and deep
+    recursion on such documents (2,000 ``[`` took over 10 s before failing)."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if max((len(m.group()) for m in _INDENT.finditer(text)), default=0) > MAX_INDENT:
+        raise WorkbenchError(f"{source} is nested too deeply to be a codebook (a line indented over {MAX_INDENT} "
+                             "spaces)")
+    depth = 0
+    for bracket in _BRACKETS.sub("", text):
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        if depth > MAX_BRACKETS:
+            raise WorkbenchError(f"{source} is nested too deeply to be a codebook (over {MAX_BRACKETS} brackets)")
+
+
 def load_yaml(data: bytes | str, source: str = "codebook") -> dict[str, Any]:
     """Parse and check a codebook YAML document."""
+    _check_nesting(data, source)
     try:
         document = yaml.load(data, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:

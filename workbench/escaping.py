@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import re
 
-_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff"
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_CONTROLS}]")
 _UNSAFE_WITH_LINES = re.compile(f"[{_CONTROLS}\t\n\r]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!<>&~|])")  # what can start markup anywhere in a line
@@ -44,10 +44,13 @@ def markup_text(text: object) -> str:
     return html.escape(visible_controls("" if text is None else str(text)), quote=True)
 
 
-def markdown_text(text: object) -> str:
+def markdown_text(text: object, keep_lines: bool = False) -> str:
     """Text for a Markdown document, shown literally by any CommonMark renderer: white space folded into single
     spaces (one line), backslash escapes for every character that can start HTML, a link or image, emphasis, a
     code span, an entity, a table or strikethrough anywhere in a line, and for a first character that would start
-    a heading, list, quote or rule. Safe at the start of a line and after ``# ``, ``> `` or ``- ``."""
+    a heading, list, quote or rule. Safe at the start of a line and after ``# ``, ``> `` or ``- ``. With
+    ``keep_lines`` each line is escaped on its own and the line breaks stay."""
+    if keep_lines:
+        return "\n".join(markdown_text(line) for line in ("" if text is None else str(text)).split("\n"))
     folded = visible_controls(" ".join(("" if text is None else str(text)).split()))
     return _MARKDOWN_LINE_START.sub(r"\1\\\2", _MARKDOWN_SPECIAL.sub(r"\\\1", folded), count=1)

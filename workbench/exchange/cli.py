@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..output import out, print_json
+from ..safe_files import check_output, write_export
 from .model import Report
 
 PROJECT_EXPORTS = (".qdpx",)
@@ -51,13 +52,12 @@ def codebook_export_file(args: argparse.Namespace) -> bool:
     from .writing import codebook_docx, codebook_markdown
 
     with open_project(args.project) as project:
-        target = project.check_output(args.file)
+        target = check_output(project.path, args.file)
         if suffix == ".qdc":
             export_qdc(project, target)
-        elif suffix == ".md":
-            target.write_text(codebook_markdown(project), encoding="utf-8")
         else:
-            target.write_bytes(codebook_docx(project))
+            write_export(project.path, target,
+                         codebook_markdown(project) if suffix == ".md" else codebook_docx(project))
     out(f"codebook written to {args.file}\n")
     return True
 
@@ -82,9 +82,8 @@ def report_docx(args: argparse.Namespace, scope: Any) -> bool:
     from .writing import theme_report_docx
 
     with open_project(args.project) as project:
-        target = project.check_output(args.file)
-        data = theme_report_docx(project, scope, args.unit, args.distance)
-    target.write_bytes(data)
+        check_output(project.path, args.file)
+        write_export(project.path, args.file, theme_report_docx(project, scope, args.unit, args.distance))
     out(f"theme report written to {args.file}\n")
     return True
 
@@ -112,10 +111,10 @@ def cmd_quotes(args: argparse.Namespace) -> None:
     if path.suffix.lower() != ".docx":
         raise WorkbenchError(f"{path.name}: write the quote bank to a .docx file")
     with open_project(args.project) as project:
-        target = project.check_output(path)
+        check_output(project.path, path)
         codes = [project.resolve_code(c) for c in args.code] if args.code else None
         data, count = quote_bank_docx(project, codes, with_children=not args.no_children)
-    target.write_bytes(data)
+        write_export(project.path, path, data)
     out(f"quote bank of {count} segments written to {path}\n")
 
 

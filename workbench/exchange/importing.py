@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from ..errors import WorkbenchError
 from ..models import ParsedDocument, Span, Turn
+from ..safe_files import atomic_write, check_output, write_export
 from ..units import SUPPORTED_LANGUAGES
 from ..store import Project
 from ..store.files import building_project
@@ -108,9 +108,9 @@ def import_project(new_path: str | Path, qdpx: str | Path, who: str = "") -> Rep
 
 def export_qdpx(project: Project, path: str | Path) -> Report:
     """Write the whole project as QDPX (atomically: a failed export leaves no partial file)."""
-    target = project.check_output(path)
+    target = check_output(project.path, path)
     data, report = qdpx_bytes(project, target.name)
-    _write_atomic(target, data)
+    atomic_write(target, data)
     return report
 
 
@@ -133,21 +133,11 @@ def qdpx_bytes(project: Project, name: str = "project.qdpx") -> tuple[bytes, Rep
 
 
 def export_qdc(project: Project, path: str | Path) -> None:
-    target = project.check_output(path)
-    _write_atomic(target, qdc_bytes(project))
+    write_export(project.path, path, qdc_bytes(project))
 
 
 def qdc_bytes(project: Project) -> bytes:
     return codebook_xml(codebook_bundle(project)).encode("utf-8")
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    partial = target.with_name(f".{target.name}.{os.getpid()}.writing")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def import_qdc(project: Project, path: str | Path, who: str = "") -> Report:

@@ -14,21 +14,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from ..escaping import markdown_text
 from ..models import Code
 from ..store import Project
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.M)
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 FIELDS = (("definition", "Definition"), ("when_to_use", "When to use"), ("when_not_to_use", "When not to use"),
           ("example", "Example"))
 
 
 def md(value: str) -> str:
-    """Literal text in Markdown: every Markdown/HTML special character backslash-escaped, lines kept."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", value)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1]
-                              if m.group(2)[0].isdigit() else m.group(1) + "\\" + m.group(2), escaped)
+    """Literal text in Markdown, lines kept (:func:`workbench.escaping.markdown_text`)."""
+    return markdown_text(value, keep_lines=True)
 
 
 def plain(value: str) -> str:

@@ -9,6 +9,7 @@ import logging
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,7 +151,8 @@ def extract_odt(data: bytes, source: str) -> Extracted:
     try:
         mimetype = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
         content = archive.read("content.xml")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, EOFError, OSError,
+            NotImplementedError) as exc:
         raise WorkbenchError(f"{source} is not a valid .odt file (damaged: {type(exc).__name__})") from None
     kind = mimetype.rsplit(".", 1)[-1].split("-")[0] if mimetype.startswith("application/vnd.oasis") else ""
     if kind in _ODF_KINDS:
