@@ -87,15 +87,18 @@ def write_export(project_path: str | Path, target: str | Path, data: bytes | str
 
 def csv_cell(value: Any) -> Any:
     """A cell value that no spreadsheet runs as a formula: text beginning with a formula character gets a
-    leading single quote; other values are returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    leading single quote; carriage returns in text become line feeds (the csv module would leave a lone CR
+    unquoted, and a reader would split the row there). Other values are returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value[:1] in _FORMULA_FIRST:
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
-    """:func:`csv_cell` of every value of a row."""
-    return [("'" + v if v[:1] in _FORMULA_FIRST else v) if v.__class__ is str else v for v in values]
+    """:func:`csv_cell` of every value of a row (plain text and numbers pass without a call)."""
+    return [csv_cell(v) if v.__class__ is not str or v[:1] in _FORMULA_FIRST or "\r" in v else v for v in values]
 
 
 def write_csv(rows: Iterable[dict[str, Any]], target: IO[str], columns: Sequence[str],
