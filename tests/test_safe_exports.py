@@ -165,9 +165,10 @@ def _old_project_names(path: Path) -> None:
 def test_svg_heatmap_is_valid_xml_for_old_names_with_control_characters(hostile: Path) -> None:
     _old_project_names(hostile)
     with open_project(hostile) as project:
-        project.add_segment(project.document_id("ria\x1b[2J"), 0, 9, project.resolve_code("link\x01work\x1b[31m").id,
-                            "bob")
-        project.add_segment(project.document_id("ria\x1b[2J"), 0, 5, project.resolve_code("distrust").id, "bob")
+        doc = project.conn.execute("SELECT id FROM documents").fetchone()[0]
+        code = project.conn.execute("SELECT id FROM codes WHERE name LIKE 'link%'").fetchone()[0]
+        project.add_segment(doc, 0, 9, code, "bob")
+        project.add_segment(doc, 0, 5, project.resolve_code("distrust").id, "bob")
         svg = heatmap_svg(cooccurrence(project))
         report = theme_report_html(project)
     root = ET.fromstring(svg)
