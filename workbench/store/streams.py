@@ -119,7 +119,8 @@ class StreamsMixin(StoreBase):
         if coders is not None:
             by_name = {name: coder_id for coder_id, name in self.coder_names().items()}
             coder_ids = [by_name[name] for name in coders if name in by_name]
-        filters = in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids})
+        filters = in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids,
+                              "segments.coder_id": self._visible_coder_ids()})
         empty = tuple(np.zeros(0, dtype=np.int64) for _ in range(6))
         if filters is None:
             return empty
