@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/store.py
 	$(BIN)/python benchmarks/coding_page.py
 	$(BIN)/python benchmarks/cooccurrence.py
+	$(BIN)/python benchmarks/accounts.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
