@@ -68,6 +68,9 @@ def test_login_page_shows_no_project_content_until_logged_in_then_logout(app, te
 
 
 def test_wrong_password_and_then_slowed_down(app, team_path):
+    from workbench.app import login
+
+    login.throttle().clock = lambda: 1000.0  # a stopped clock: the wait cannot pass while the test runs
     at = app(team_path)
     for _ in range(3):
         at = log_in(at, "bob", "not-the-password")
