@@ -96,7 +96,9 @@ def test_a_reload_keeps_the_unfinished_selection_codes_and_memo(page, app, proje
     page.get_by_label("Memo (optional)").blur()
     wait_idle(page)
 
-    page.reload()
+    page.wait_for_function("() => Object.keys(sessionStorage).some(k => k.startsWith('workbench:draft:')"
+                           " && sessionStorage.getItem(k).includes('nog uitzoeken'))")  # the tab keeps the draft
+    page.goto(f"{app.url}/code?document=ria")  # a reload of the coding page: a new session in this tab
     page.wait_for_selector("text=/was kept over the reload/")
     wait_idle(page)
     assert pending_span(page) == (start, end)
@@ -128,7 +130,7 @@ def test_timestamps_numbers_and_code_names_beside_the_stripes(page, app, project
     assert label.text_content() == "distrust"
     assert page.locator(".wb-stripe").first.get_attribute("title").startswith("distrust")
 
-    page.locator('[data-testid="stSidebar"]').get_by_text("Numbers").locator("..").locator("..").click()
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Numbers").click()
     page.get_by_role("option", name="paragraph numbers").click()
     wait_idle(page)
     page.wait_for_function("() => [...document.querySelectorAll('.wb-gutter-mark')]"
