@@ -40,13 +40,13 @@ def derived_guid(kind: str, *parts: str) -> str:
     return f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{variant}{digest[17:20]}-{digest[20:32]}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ExUser:
     guid: str
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ExCode:
     guid: str
     name: str
@@ -60,7 +60,7 @@ class ExCode:
     codable: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class ExDocument:
     guid: str
     name: str
@@ -70,7 +70,7 @@ class ExDocument:
     units: dict[str, Any] | None = None  # language, turns, sentences, paragraphs as the workbench stored them
 
 
-@dataclass
+@dataclass(slots=True)
 class ExSegment:
     guid: str
     document: str                      # document GUID
@@ -82,7 +82,7 @@ class ExSegment:
     created: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ExMemo:
     guid: str
     kind: str                          # project, document, code
@@ -93,7 +93,7 @@ class ExMemo:
     created: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ExCase:
     guid: str
     name: str

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
+from typing import Any
 
 from ..store import Project
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, derived_guid, is_guid, normalise_guid
@@ -38,14 +40,20 @@ def project_bundle(project: Project) -> Bundle:
     texts = project.document_texts()
     doc_guids = {d.id: _guid(d.guid, "document") for d in infos}
     by_name = {d.name: doc_guids[d.id] for d in infos}
-    turns, sentences, paragraphs = project.turns(), project.units("sentence"), project.units("paragraph")
+    rows = project.exchange_rows()
+    turns: dict[int, list[list[Any]]] = defaultdict(list)
+    for doc_id, *turn in rows["turns"]:
+        turns[doc_id].append(turn)
+    units: dict[tuple[int, str], list[list[int]]] = defaultdict(list)
+    for doc_id, kind, start, end in rows["units"]:
+        units[(doc_id, kind)].append([start, end])
     bundle.documents = [ExDocument(doc_guids[d.id], d.name, texts[d.id], dict(d.metadata), d.imported_at, {
         "sha256": hashlib.sha256(texts[d.id].encode("utf-8")).hexdigest(), "language": d.language,
-        "turns": [[t.start, t.end, t.speaker, t.timestamp, t.seconds] for t in turns.get(d.id, [])],
-        "sentences": [[s.start, s.end] for s in sentences.get(d.id, [])],
-        "paragraphs": [[p.start, p.end] for p in paragraphs.get(d.id, [])]}) for d in infos]
-    bundle.segments = [ExSegment(_guid(s.guid, "segment"), doc_guids[s.document_id], s.start, s.end,
-                                 code_guids[s.code_id], s.coder, s.memo, s.created) for s in project.segments()]
+        "turns": turns.get(d.id, []), "sentences": units.get((d.id, "sentence"), []),
+        "paragraphs": units.get((d.id, "paragraph"), [])}) for d in infos]
+    bundle.segments = [ExSegment(_guid(guid, "segment"), doc_guids[doc_id], start, end, code_guids[code_id], coder,
+                                 memo, created or "")
+                       for guid, doc_id, start, end, code_id, coder, memo, created in rows["segments"]]
     targets = project.memo_targets()
     known = {g.upper(): g for g in [*doc_guids.values(), *code_guids.values()]}
     bundle.memos = []

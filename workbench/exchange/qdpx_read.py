@@ -315,6 +315,8 @@ def _read_selection(selection: Any, span: tuple[int, int], source: str, source_u
     selection_user = reader.user(attrib.get("creatingUser"))
     for note in notes:
         notes_target.setdefault(reader.guid(note, "note"), ("segment", sel_guid))
+    noted = bool(notes)
+    made: list[ExSegment] = []
     for index, coding in enumerate(codings):
         code = ""
         for child in coding:
@@ -323,6 +325,7 @@ def _read_selection(selection: Any, span: tuple[int, int], source: str, source_u
                 code = known.get(target) or reader.guid(target, "code")
             elif child.tag == "NoteRef":
                 notes_target.setdefault(reader.guid(child.get("targetGUID"), "note"), ("segment", sel_guid))
+                noted = True
         if code not in codes:
             report.skip("codings", "their code is not in the codebook")
             continue
@@ -333,8 +336,10 @@ def _read_selection(selection: Any, span: tuple[int, int], source: str, source_u
         seg_guid = sel_guid if index == 0 else reader.guid(coding.get("guid"), "coding")
         segment = ExSegment(seg_guid, source, span[0], span[1], code, coder, memo,
                             coding.get("creationDateTime") or attrib.get("creationDateTime") or "")
-        bundle.segments.append(segment)
-        reader.selections[sel_guid].append(segment)
+        made.append(segment)
+    bundle.segments.extend(made)
+    if noted:  # only selections with notes are looked up again (the notes become the segments' memos)
+        reader.selections[sel_guid].extend(made)
 
 
 def _span(attrib: Any) -> tuple[int, int]:
