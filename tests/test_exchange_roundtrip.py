@@ -7,6 +7,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,6 +90,7 @@ def build(project: Project, spec: dict) -> None:
         project.set_cases(rows, {"age": "number", "group": "text"})
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(projects())
 def test_round_trip_keeps_everything(spec: dict) -> None:
@@ -162,12 +164,11 @@ def test_cli_codebook_qdc_out_and_in(cli, project_file, tmp_path) -> None:
     assert result.returncode == 2 and "not valid XML" in result.stderr and file_state(fresh) == before
 
 
+@pytest.mark.slow
 def test_nvivo_sample_imports_into_a_project(tmp_path) -> None:
     from .test_exchange_read import SAMPLE, _expected_nvivo_selections
 
     if not SAMPLE.exists():
-        import pytest
-
         pytest.skip("the NVivo sample is not available")
     report = import_project(tmp_path / "nvivo.wbproj", SAMPLE, who="tester")
     expected = set(_expected_nvivo_selections())
