@@ -22,8 +22,9 @@ from workbench.errors import WorkbenchError
 project = state.project()
 notices = state.show_flash()
 
+reader = state.privileges()  # asked once: it is built anew on every call
 names = [name for doc_id, name in project.document_names().items()  # names only: never every document's counts
-         if state.privileges().can_read_document(doc_id)]
+         if reader.can_read_document(doc_id)]
 if not names:
     st.title("Code")
     st.info("There are no documents yet. Import transcripts on the Project page.")
