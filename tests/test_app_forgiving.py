@@ -214,3 +214,25 @@ def test_gutter_marks_number_lines_and_paragraphs_and_carry_turn_times():
                                                        [25, "¶3", "paragraph"]]
     for offset, _, _ in gutter_marks(text, turns, "lines"):
         assert offset == 0 or text[offset - 1] in "\n "
+
+
+def test_messages_shown_in_the_app_name_no_command_line_flags(empty_path):
+    import pytest
+
+    from workbench.errors import WorkbenchError
+    from workbench.importers import check_size
+    from workbench.ingest import import_sources
+
+    with open_project(empty_path) as project:
+        import_sources(project, [("ria.txt", b"R: Hallo daar.\n")])
+        refusals = []
+        for attempt in (lambda: import_sources(project, [("a/ria.txt", b"R: Iets anders.\n")]),
+                        lambda: import_sources(project, [("x/b.txt", b"R: een\n"), ("y/b.txt", b"R: twee\n")]),
+                        lambda: import_sources(project, [("a.txt", b"x"), ("b.txt", b"y")], name="z"),
+                        lambda: import_sources(project, []),
+                        lambda: check_size(30 * 1024 * 1024, "big.txt", 20)):
+            with pytest.raises(WorkbenchError) as caught:
+                attempt()
+            refusals.append(caught.value)
+    assert all("--" in str(e) for e in refusals)  # the command line names its flag
+    assert not [e.in_app for e in refusals if "--" in e.in_app]  # the app does not
