@@ -7,8 +7,6 @@ output.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +17,9 @@ from . import __version__
 from .accounts_cli import register_accounts
 from .agreement.cli import register_agreement
 from .analysis.cli import register_analysis
+from .cli_common import default_coder, open_from_args as _open
+from .codebook_cli import register_codebook
+from .coding_cli import register_coding
 from .backup_cli import register_backup, serve_backup
 from .review.cli import register_review, review_argv
 from .training.cli import register_training
@@ -27,7 +28,7 @@ from .escaping import terminal_text
 from .exchange.cli import register_exchange
 from .groups_cli import group_document_ids, register_groups
 from .importers import DEFAULT_MAX_MB
-from .output import out, print_json, print_json_array, table
+from .output import out, print_json, table
 
 Handler = Callable[[argparse.Namespace], int | None]
 
@@ -38,23 +39,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"error: {message} (see: {self.prog} --help)\n")
         raise SystemExit(2)
-
-
-def default_coder() -> str:
-    """The coder when none is given: ``$WORKBENCH_CODER``, else the login name."""
-    name = os.environ.get("WORKBENCH_CODER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "coder"
-
-
-def _open(args: argparse.Namespace):
-    from .store import open_project
-
-    return open_project(args.project)
 
 
 # ------------------------------------------------------------------------------------------------- commands
@@ -113,169 +97,6 @@ def cmd_text(args: argparse.Namespace) -> None:
     with _open(args) as project:
         text = project.document_text(project.document_id(args.document))
     out(text)
-
-
-def cmd_codebook_import(args: argparse.Namespace) -> None:
-    from .codebook import import_codebook_file
-    from .exchange.cli import codebook_import_file
-
-    if codebook_import_file(args):
-        return
-
-    with _open(args) as project:
-        counts = import_codebook_file(project, args.file, who=args.coder or default_coder())
-    out(f"codebook imported: {counts['added']} codes added, {counts['updated']} updated\n")
-
-
-def cmd_codebook_export(args: argparse.Namespace) -> None:
-    from .codebook import export_codebook_file
-    from .exchange.cli import codebook_export_file
-
-    if codebook_export_file(args):
-        return
-
-    with _open(args) as project:
-        export_codebook_file(project, args.file)
-    out(f"codebook written to {args.file}\n")
-
-
-def cmd_codebook_add(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        parent = project.resolve_code(args.parent).id if args.parent else None
-        code_id = project.add_code(args.name, parent, colour=args.colour, who=args.coder or default_coder(),
-                                   definition=args.definition or "", when_to_use=args.when_to_use or "",
-                                   when_not_to_use=args.when_not_to_use or "", example=args.example or "",
-                                   keywords=[k.strip() for k in (args.keywords or "").split(",") if k.strip()])
-        out(f"added code {project.code(code_id).path}\n")
-
-
-def cmd_codebook_rename(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        code = project.resolve_code(args.code)
-        project.update_code(code.id, who=args.coder or default_coder(), name=args.new_name)
-        out(f"renamed {code.path} to {project.code(code.id).path}\n")
-
-
-def cmd_codebook_recolour(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        code = project.resolve_code(args.code)
-        project.update_code(code.id, who=args.coder or default_coder(), colour=args.colour)
-        out(f"recoloured {code.path} to {project.code(code.id).colour}\n")
-
-
-def cmd_codebook_edit(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        code = project.resolve_code(args.code)
-        fields = {k: getattr(args, k) for k in ("definition", "when_to_use", "when_not_to_use", "example")}
-        if args.keywords is not None:
-            fields["keywords"] = [k.strip() for k in args.keywords.split(",") if k.strip()]
-        project.update_code(code.id, who=args.coder or default_coder(), **fields)
-        out(f"updated {code.path}\n")
-
-
-def cmd_codebook_move(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        code = project.resolve_code(args.code)
-        parent = None if args.parent in (None, "", "/") else project.resolve_code(args.parent).id
-        project.move_code(code.id, parent, who=args.coder or default_coder())
-        out(f"moved to {project.code(code.id).path}\n")
-
-
-def cmd_codebook_merge(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        source, target = project.resolve_code(args.source), project.resolve_code(args.target)
-        moved = project.merge_codes(source.id, target.id, who=args.coder or default_coder())
-        out(f"merged {source.path} into {target.path}: {moved} segments moved\n")
-
-
-def cmd_codebook_delete(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        code = project.resolve_code(args.code)
-        deleted = project.delete_code(code.id, who=args.coder or default_coder(),
-                                      delete_segments=args.delete_segments)
-        out(f"deleted {code.path}" + (f" and its {deleted} segments" if deleted else "") + "\n")
-
-
-def _code_rows(nodes: list[dict[str, Any]], depth: int = 0) -> list[tuple[str, str, int, str]]:
-    rows = []
-    for node in nodes:
-        definition = " ".join(node["definition"].split())
-        rows.append(("  " * depth + node["name"], node["colour"], node["segments"],
-                     definition[:70] + ("…" if len(definition) > 70 else "")))
-        rows.extend(_code_rows(node["children"], depth + 1))
-    return rows
-
-
-def cmd_codes(args: argparse.Namespace) -> None:
-    from .codebook import code_tree
-
-    with _open(args) as project:
-        tree = code_tree(project)
-    if args.json:
-        print_json(tree)
-        return
-    out(table(_code_rows(tree), ("code", "colour", "segments", "definition")))
-
-
-def cmd_code_add(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        doc_id = project.document_id(args.document)
-        code = project.resolve_code(args.code)
-        seg_id = project.add_segment(doc_id, args.start, args.end, code.id, args.coder or default_coder(),
-                                     memo=args.memo or "")
-        segment = project.segment(seg_id)
-    if args.json:
-        print_json(segment.as_dict())
-    else:
-        out(f"segment {seg_id}: {segment.code} on {segment.document} {segment.start}–{segment.end} "
-             f"by {segment.coder}\n")
-
-
-def cmd_code_import(args: argparse.Namespace) -> None:
-    from .exchange.codings import import_codings_file
-
-    with _open(args) as project:
-        coder = args.coder or default_coder()
-        counts = import_codings_file(project, args.csv, default_coder=coder, who=coder)
-    out(f"imported {counts['added']} codings from {Path(args.csv).name}"
-        + (f"; {counts['merged']} overlapping rows of one coder's code merged" if counts["merged"] else "")
-        + (f"; {counts['widened']} stored segments widened" if counts["widened"] else "") + "\n")
-
-
-def cmd_code_remove(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        record = project.remove_segment(args.segment, who=args.coder or default_coder())
-    out(f"removed segment {args.segment} ({record['code']} on {record['document']} "
-         f"{record['start']}–{record['end']} by {record['coder']})\n")
-
-
-def cmd_code_update(args: argparse.Namespace) -> None:
-    if args.start is None and args.end is None and args.memo is None:
-        raise WorkbenchError("nothing to change: give --start, --end and/or --memo")
-    with _open(args) as project:
-        project.update_segment(args.segment, who=args.coder or default_coder(), start=args.start, end=args.end,
-                               memo=args.memo)
-        segment = project.segment(args.segment)
-    out(f"segment {segment.id}: {segment.code} on {segment.document} {segment.start}–{segment.end}\n")
-
-
-def cmd_segments(args: argparse.Namespace) -> None:
-    with _open(args) as project:
-        doc_ids = [project.document_id(d) for d in args.document] if args.document else None
-        doc_ids = group_document_ids(project, args.group, doc_ids)
-        code_ids = [project.resolve_code(c).id for c in args.code] if args.code else None
-        if args.json:
-            from .exchange.segments_table import iter_segments_json
-
-            print_json_array(iter_segments_json(project, doc_ids, code_ids, args.coder or None), laid_out=True)
-            return
-        segments = project.segments(document_ids=doc_ids, code_ids=code_ids, coders=args.coder or None,
-                                    with_text=True)
-    rows = []
-    for s in segments:
-        text = " ".join(s.text.split())
-        rows.append((s.id, s.document, s.start, s.end, s.code, s.coder, text[:60] + ("…" if len(text) > 60 else "")))
-    out(table(rows, ("id", "document", "start", "end", "code", "coder", "text")))
 
 
 def cmd_stats(args: argparse.Namespace) -> None:
@@ -391,11 +212,6 @@ def build_parser() -> argparse.ArgumentParser:
                                                                   "or your login name)") -> None:
         sub.add_argument("--coder", metavar="NAME", help=help_text)
 
-    def guidance_options(sub: argparse.ArgumentParser) -> None:
-        for option in ("definition", "when-to-use", "when-not-to-use", "example"):
-            sub.add_argument(f"--{option}", metavar="TEXT")
-        sub.add_argument("--keywords", metavar="A,B,C")
-
     sub = command("init", cmd_init, "create an empty project file")
     project_arg(sub)
     sub = command("demo", cmd_demo, "build the demo project from interviews/ and codebook/")
@@ -422,94 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true")
 
     codebook_commands = group("codebook", "import, export and edit the codebook")
-    sub = command("import", cmd_codebook_import, "merge a codebook (.yaml, or REFI-QDA .qdc) into the project",
-                  codebook_commands)
-    project_arg(sub)
-    sub.add_argument("file", metavar="FILE")
-    sub.add_argument("--json", action="store_true", help="the report as JSON (.qdc)")
-    coder_arg(sub)
-    sub = command("export", cmd_codebook_export, "write the codebook as .yaml, REFI-QDA .qdc, .md or .docx",
-                  codebook_commands)
-    project_arg(sub)
-    sub.add_argument("file", metavar="FILE")
-    sub = command("add", cmd_codebook_add, "add a code", codebook_commands)
-    project_arg(sub)
-    sub.add_argument("name", metavar="NAME")
-    sub.add_argument("--parent", metavar="CODE")
-    sub.add_argument("--colour", "--color", dest="colour", metavar="HEX")
-    guidance_options(sub)
-    coder_arg(sub)
-    sub = command("edit", cmd_codebook_edit, "change a code's definition, guidance, example or keywords",
-                  codebook_commands)
-    project_arg(sub)
-    sub.add_argument("code", metavar="CODE")
-    guidance_options(sub)
-    coder_arg(sub)
-    sub = command("rename", cmd_codebook_rename, "rename a code", codebook_commands)
-    project_arg(sub)
-    sub.add_argument("code", metavar="CODE")
-    sub.add_argument("new_name", metavar="NEW_NAME")
-    coder_arg(sub)
-    sub = command("recolour", cmd_codebook_recolour, "give a code another colour", codebook_commands)
-    project_arg(sub)
-    sub.add_argument("code", metavar="CODE")
-    sub.add_argument("colour", metavar="HEX")
-    coder_arg(sub)
-    sub = command("move", cmd_codebook_move, "move a code under another (or to the top level)", codebook_commands)
-    project_arg(sub)
-    sub.add_argument("code", metavar="CODE")
-    sub.add_argument("--parent", metavar="CODE", help="the new parent; omit for the top level")
-    coder_arg(sub)
-    sub = command("merge", cmd_codebook_merge, "merge SOURCE into TARGET (segments move to TARGET)",
-                  codebook_commands)
-    project_arg(sub)
-    sub.add_argument("source", metavar="SOURCE")
-    sub.add_argument("target", metavar="TARGET")
-    coder_arg(sub)
-    sub = command("delete", cmd_codebook_delete, "delete a code (refused while segments use it)", codebook_commands)
-    project_arg(sub)
-    sub.add_argument("code", metavar="CODE")
-    sub.add_argument("--delete-segments", action="store_true", help="also delete the segments coded with it")
-    coder_arg(sub)
-
-    sub = command("codes", cmd_codes, "the code tree with definitions and segment counts")
-    project_arg(sub)
-    sub.add_argument("--json", action="store_true")
-
-    code_commands = group("code", "add, import, change and remove codings")
-    sub = command("add", cmd_code_add, "code [START, END) of a document", code_commands)
-    project_arg(sub)
-    sub.add_argument("document", metavar="DOCUMENT")
-    sub.add_argument("start", metavar="START", type=int)
-    sub.add_argument("end", metavar="END", type=int)
-    sub.add_argument("code", metavar="CODE")
-    coder_arg(sub, "the coder (default: $WORKBENCH_CODER or your login name)")
-    sub.add_argument("--memo", metavar="TEXT")
-    sub.add_argument("--json", action="store_true")
-    sub = command("import", cmd_code_import, "import codings from CSV (document,start,end,code,coder[,memo])",
-                  code_commands)
-    project_arg(sub)
-    sub.add_argument("csv", metavar="CSV")
-    coder_arg(sub, "the coder for rows without one")
-    sub = command("remove", cmd_code_remove, "remove a coded segment", code_commands)
-    project_arg(sub)
-    sub.add_argument("segment", metavar="SEGMENT_ID", type=int)
-    coder_arg(sub)
-    sub = command("update", cmd_code_update, "widen, narrow or re-memo a segment", code_commands)
-    project_arg(sub)
-    sub.add_argument("segment", metavar="SEGMENT_ID", type=int)
-    sub.add_argument("--start", type=int)
-    sub.add_argument("--end", type=int)
-    sub.add_argument("--memo", metavar="TEXT")
-    coder_arg(sub)
-
-    sub = command("segments", cmd_segments, "list coded segments with their exact text")
-    project_arg(sub)
-    sub.add_argument("--json", action="store_true")
-    sub.add_argument("--document", action="append", metavar="D")
-    sub.add_argument("--code", action="append", metavar="C")
-    sub.add_argument("--coder", action="append", metavar="X")
-    sub.add_argument("--group", action="append", metavar="G", help="only documents of this group (repeatable)")
+    register_codebook(command, codebook_commands, project_arg, coder_arg)
+    register_coding(command, group, project_arg, coder_arg)
     sub = command("stats", cmd_stats, "counts of documents, turns, sentences, codes, segments and coders")
     project_arg(sub)
     sub.add_argument("--json", action="store_true")
