@@ -46,16 +46,28 @@ def _writes(project: Project) -> dict[str, object]:
             item="i1", coder_a="x", coder_b="y", consensus="consensus", document_id=doc,
             document_guid=project.document(doc).guid, code_id=code, code_guid=project.code(code).guid,
             decision="neither", spans=[], who="x"),
+        "add_case": lambda: project.add_case("Jan", who="x"),
+        "add_attribute": lambda: project.add_attribute("leeftijd", "number", who="x"),
+        "set_case_value": lambda: project.set_case_value("Jan", "leeftijd", "45", who="x"),
+        "set_document_cases": lambda: project.set_document_cases(doc, ["Jan"], who="x"),
+        "add_group": lambda: project.add_group("bewoners", who="x"),
+        "add_to_group": lambda: project.add_to_group("bewoners", ["ria"], who="x"),
+        "remove_from_group": lambda: project.remove_from_group("bewoners", ["ria"], who="x"),
+        "remove_group": lambda: project.remove_group("bewoners", who="x"),
+        "move_document": lambda: project.move_document(doc, 2, who="x"),
+        "rename_document": lambda: project.rename_document(doc, "ria van dijk", who="x"),
+        "delete_document": lambda: project.delete_document(project.document_id("jan"), who="x"),
         "add_bundle": lambda: project.add_bundle(codes=[], documents=[], segments=[], memos=[], cases=[],
                                                  case_links=[], attributes={}, who="x", source="other.qdpx"),
     }
 
 
 READS = {
-    "analysis_rows", "attribute_values", "attributes", "audit_log", "cases", "check_output", "close", "code",
+    "analysis_rows", "attribute_values", "attributes", "audit_log", "cases", "close", "code",
     "coder_names", "coders", "codes", "data_version", "document", "case_labels", "document_cases", "document_id",
     "document_lengths", "document_names", "document_text", "document_texts", "documents", "last_audit_entry",
     "memo_targets", "memos", "resolve_code", "comment", "comments", "count_segments", "document_case_names",
+    "analysis_columns", "exchange_rows", "suggest_colour", "document_deletion", "exercises_with_document", "group_document_ids", "group_id", "groups",
     "exercise", "exercises", "segment_counts_by_document", "student_exercises", "iter_segment_rows", "iter_segments", "review_decisions", "segments_page", "segment", "segment_counts_by_code", "segment_record", "segments", "stats",
     "transaction", "turns", "unit_at", "units",
 }

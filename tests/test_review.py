@@ -291,15 +291,22 @@ def test_codebook_history_command(cli, project_file):
 
 
 def test_an_old_project_file_migrates_forward_to_the_review_tables(tmp_path):
-    from workbench.store import SCHEMA_VERSION, create_project
+    import sqlite3
 
-    path = tmp_path / "old.wbproj"
-    with create_project(path) as project:        # make it a version-2 file: without migration 3
-        with project.transaction():
-            for table in ("review_decisions", "comments", "exercise_documents", "exercise_students", "exercises",
-                          "accounts", "settings"):  # and migration 4's tables
-                project.conn.execute(f"DROP TABLE {table}")
-            project.conn.execute("UPDATE schema_version SET version = 2")
+    import sqlite_utils
+
+    from workbench.store import APPLICATION_ID, SCHEMA_VERSION
+    from workbench.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.wbproj"  # a version-2 file, made by the migrations of that time
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for step in (1, 2):
+        MIGRATIONS[step](sqlite_utils.Database(conn))
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (2)")
+    conn.commit()
+    conn.close()
     with open_project(path) as project:
         assert project._one("SELECT version FROM schema_version") == SCHEMA_VERSION
         assert project.comments() == [] and project.exercises() == []
