@@ -59,6 +59,17 @@ def _writes(project: Project) -> dict[str, object]:
         "delete_document": lambda: project.delete_document(project.document_id("jan"), who="x"),
         "add_bundle": lambda: project.add_bundle(codes=[], documents=[], segments=[], memos=[], cases=[],
                                                  case_links=[], attributes={}, who="x", source="other.qdpx"),
+        "add_group": lambda: project.add_group("bewoners", who="x"),
+        "add_to_group": lambda: project.add_to_group("bewoners", ["ria"], who="x"),
+        "remove_from_group": lambda: project.remove_from_group("bewoners", ["ria"], who="x"),
+        "remove_group": lambda: project.remove_group("bewoners", who="x"),
+        "add_attribute": lambda: project.add_attribute("leeftijd", "number", who="x"),
+        "add_case": lambda: project.add_case("Kees", who="x"),
+        "set_case_value": lambda: project.set_case_value("Kees", "leeftijd", "70", who="x"),
+        "set_document_cases": lambda: project.set_document_cases(doc, ["Kees"], who="x"),
+        "rename_document": lambda: project.rename_document(doc, "ria 2", who="x"),
+        "move_document": lambda: project.move_document(doc, 1, who="x"),
+        "delete_document": lambda: project.delete_document(project.document_id("jan"), who="x"),
     }
 
 
@@ -69,7 +80,8 @@ READS = {
     "memo_targets", "memos", "resolve_code", "comment", "comments", "count_segments", "document_case_names",
     "analysis_columns", "exchange_rows", "suggest_colour", "document_deletion", "exercises_with_document", "group_document_ids", "group_id", "groups",
     "exercise", "exercises", "segment_counts_by_document", "student_exercises", "iter_segment_rows", "iter_segments", "review_decisions", "segments_page", "segment", "segment_counts_by_code", "segment_record", "segments", "stats",
-    "transaction", "turns", "unit_at", "units",
+    "transaction", "turns", "unit_at", "units", "suggest_colour", "document_deletion", "exercises_with_document",
+    "groups", "group_id", "group_document_ids", "exchange_rows", "analysis_columns",
 }
 
 
