@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,21 +121,32 @@ APP_MAIN = ROOT / "workbench" / "app" / "main.py"
 
 @pytest.fixture
 def app_on(monkeypatch: pytest.MonkeyPatch):
-    """``app_on(path, page)``: an AppTest of the app on the project file ``path``, switched to
-    ``views/<page>.py`` and run once without exceptions; every session's project is closed afterwards."""
+    """The one AppTest harness: ``app_on(path, page="project", argv=(), check=True, **state)`` runs the app on the
+    project file ``path`` (None: no project), switched to ``views/<page>.py``, with ``state`` put in session state
+    (then run again) and the command line isolated from pytest's; unless ``check`` is off, it asserts that the page
+    raised nothing. Every session's project is closed afterwards."""
     from streamlit.testing.v1 import AppTest
 
     started: list = []
 
-    def start(path: Path, page: str):
-        monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
-        monkeypatch.setattr(sys, "argv", [str(APP_MAIN)])
+    def start(path: Path | None, page: str = "project", argv: Sequence[str] = (), check: bool = True, **state):
+        if path is None:
+            monkeypatch.delenv("WORKBENCH_PROJECT", raising=False)
+        else:
+            monkeypatch.setenv("WORKBENCH_PROJECT", str(path))
+        monkeypatch.setattr(sys, "argv", [str(APP_MAIN), *argv])
         at = AppTest.from_file(str(APP_MAIN), default_timeout=60)
         started.append(at)
         at.run()
-        at.switch_page(f"views/{page}.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
+        if page != "project":
+            at.switch_page(f"views/{page}.py")
+            at.run()
+        if state:
+            for key, value in state.items():
+                at.session_state[key] = value
+            at.run()
+        if check:
+            assert not at.exception, [e.value for e in at.exception]
         return at
 
     yield start

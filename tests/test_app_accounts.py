@@ -11,7 +11,7 @@ import pytest
 from workbench.privileges import Privileges
 from workbench.store import open_project
 
-from .test_app_pages import (  # noqa: F401 - fixtures
+from .app_harness import (  # noqa: F401 - fixtures
     NIEMAND, SINDS, VERTROUW, add, app, full_path, go, ok, seeded_path, shown_codings, templates, values,
 )
 

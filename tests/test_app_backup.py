@@ -7,7 +7,7 @@ import sqlite3
 
 from workbench.store.backup import automatic_backups
 
-from .test_app_pages import (  # noqa: F401  (fixtures)
+from .app_harness import (  # noqa: F401  (fixtures)
     VERTROUW, app, code_id, full_path, ok, phrase_span, segments, templates, values,
 )
 

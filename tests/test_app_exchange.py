@@ -11,7 +11,7 @@ from workbench.exchange.importing import qdc_bytes, qdpx_bytes
 from workbench.exchange.qdpx_read import read_qdc, read_qdpx
 from workbench.store import open_project
 
-from .test_app_pages import add, app, empty_path, full_path, ok, seeded_path, segments, templates  # noqa: F401
+from .app_harness import add, app, empty_path, full_path, ok, seeded_path, segments, templates  # noqa: F401
 
 
 def test_project_page_prepares_a_qdpx_and_a_quote_bank(app, seeded_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from workbench.app.widgets import md
 from workbench.store import open_project
 
-from .test_app_pages import (  # noqa: F401  (fixtures)
+from .app_harness import (  # noqa: F401  (fixtures)
     SANNE, SINDS, VERTROUW, add, app, code_id, empty_path, full_path, ok, phrase_span, segments, templates, values,
 )
 

@@ -9,7 +9,7 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.store import open_project
 
-from .test_app_pages import (  # noqa: F401  (fixtures)
+from .app_harness import (  # noqa: F401  (fixtures)
     app, full_path, ok, seeded_path, templates, values,
 )
 

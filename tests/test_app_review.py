@@ -15,7 +15,7 @@ from workbench.store import create_project, open_project
 from workbench.training.exercises import create_exercise, submit
 
 from .conftest import CODEBOOK, TRANSCRIPT
-from .test_app_pages import app, ok  # noqa: F401 - the app fixture
+from .app_harness import app, ok  # noqa: F401 - the app fixture
 from .test_review import NIEMAND, OTHER, SANNE, SINDS, VERTROUW, add
 
 

@@ -9,8 +9,9 @@ import streamlit as st
 
 from workbench.app import state
 from workbench.app.widgets import escaped, html_block, md, quote_block, swatch, text_html
-from workbench.exchange.segments_table import iter_segment_rows, write_csv
+from workbench.exchange.segments_table import COLUMNS, iter_segment_rows
 from workbench.retrieval import RetrieveQuery, resolve_query, retrieve_page
+from workbench.safe_files import write_csv
 
 PAGE_SIZE = 40
 
@@ -83,7 +84,7 @@ def prepare_export() -> None:
 
     buffer = io.StringIO()
     rows = iter_segment_rows(project, query.document_ids, query.code_ids, query.coders)
-    write_csv(rows, buffer, progress=progress)
+    write_csv(rows, buffer, COLUMNS, progress=progress)
     st.session_state["_ret_export"] = (key, buffer.getvalue().encode("utf-8"))
     bar.empty()
 
