@@ -44,7 +44,7 @@ def study(tmp_path: Path) -> Path:
 
 
 def open_page(app, path: Path, name: str, coder: str = "sue", **state) -> AppTest:
-    """The app (tests/test_app_pages.py's harness) on page ``name``, run as ``--coder coder``."""
+    """The app (the shared harness) on page ``name``, run as ``--coder coder``."""
     return app(path, name, argv=("--coder", coder), **state)
 
 
