@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from ..errors import WorkbenchError
 from ..textnorm import normalise_name  # noqa: F401 - the store's name rule
 
 if TYPE_CHECKING:
@@ -142,6 +143,18 @@ class StoreBase:
                 pause = min(pause * 1.5, 0.008)
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
+
+    def _id_by_name(self, table: str, name: str, what: str) -> int:
+        """The id of the row of ``table`` (a table with a ``name``) called ``name``: exact, else case-insensitive
+        when that is unambiguous; else a one-line message that suggests close names."""
+        found = self._one(f"SELECT id FROM {table} WHERE name = ?", (name,))
+        if found is not None:
+            return int(found)
+        rows = self.conn.execute(f"SELECT id FROM {table} WHERE lower(name) = lower(?)", (name,)).fetchall()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        names = [r[0] for r in self.conn.execute(f"SELECT name FROM {table}")]
+        raise WorkbenchError(f"no {what} named {name!r}{suggest(name, names)}")
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()

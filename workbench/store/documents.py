@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import WorkbenchError
 from ..models import DocumentInfo, ParsedDocument, Span, Turn
 from . import actions
-from .base import StoreBase, chunks, new_guid, normalise_name, now, suggest
+from .base import StoreBase, chunks, new_guid, normalise_name, now
 
 
 class DocumentsMixin(StoreBase):
@@ -121,15 +121,7 @@ class DocumentsMixin(StoreBase):
 
     def document_id(self, name: str) -> int:
         """Resolve a document name to its id, or raise a message that suggests close names."""
-        name = normalise_name(name)
-        found = self._one("SELECT id FROM documents WHERE name = ?", (name,))
-        if found is not None:
-            return int(found)
-        rows = self.conn.execute("SELECT id FROM documents WHERE lower(name) = lower(?)", (name,)).fetchall()
-        if len(rows) == 1:
-            return int(rows[0][0])
-        names = [r[0] for r in self.conn.execute("SELECT name FROM documents")]
-        raise WorkbenchError(f"no document named {name!r}{suggest(name, names)}")
+        return self._id_by_name("documents", normalise_name(name), "document")
 
     def document_text(self, document_id: int) -> str:
         text = self._one("SELECT text FROM documents WHERE id = ?", (document_id,))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..errors import WorkbenchError
 from . import actions
-from .base import StoreBase, new_guid, now, suggest
+from .base import StoreBase, new_guid, now
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,7 @@ class GroupsMixin(StoreBase):
 
     def group_id(self, name: str) -> int:
         """A group by name (exact, else case-insensitive when unambiguous)."""
-        found = self._one("SELECT id FROM groups WHERE name = ?", (name,))
-        if found is not None:
-            return int(found)
-        rows = self.conn.execute("SELECT id FROM groups WHERE lower(name) = lower(?)", (name,)).fetchall()
-        if len(rows) == 1:
-            return int(rows[0][0])
-        names = [r[0] for r in self.conn.execute("SELECT name FROM groups")]
-        raise WorkbenchError(f"no document group named {name!r}{suggest(name, names)}")
+        return self._id_by_name("groups", name, "document group")
 
     def group_document_ids(self, names: Iterable[str]) -> set[int]:
         """The documents in any of the named groups."""

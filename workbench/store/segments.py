@@ -242,16 +242,21 @@ class SegmentsMixin(StoreBase):
             self._audit(who, actions.segment_restored(self._segment_record(seg_id)))
         return seg_id
 
-    def analysis_rows(self, document_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
-                      code_ids: Sequence[int] | None = None) -> list[tuple[int, int, int, int, int, int]]:
-        """Lean segment rows for analysis: ``(document_id, start, end, code_id, coder_id, id)``, ordered by document
-        and start (plain tuples: fast for hundreds of thousands of segments)."""
+    def _analysis_filters(self, document_ids: Sequence[int] | None, coders: Sequence[str] | None,
+                          code_ids: Sequence[int] | None) -> tuple[str, list[Any]] | None:
+        """The WHERE clause of the analysis reads: documents, coder names, codes, and what the viewer may see."""
         coder_ids = None
         if coders is not None:
             by_name = {name: coder_id for coder_id, name in self.coder_names().items()}
             coder_ids = [by_name[name] for name in coders if name in by_name]
-        filters = in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids,
-                              "segments.coder_id": self._visible_coder_ids()})
+        return in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids,
+                           "segments.coder_id": self._visible_coder_ids()})
+
+    def analysis_rows(self, document_ids: Sequence[int] | None = None, coders: Sequence[str] | None = None,
+                      code_ids: Sequence[int] | None = None) -> list[tuple[int, int, int, int, int, int]]:
+        """Lean segment rows for analysis: ``(document_id, start, end, code_id, coder_id, id)``, ordered by document
+        and start (plain tuples: fast for hundreds of thousands of segments)."""
+        filters = self._analysis_filters(document_ids, coders, code_ids)
         if filters is None:
             return []
         where, params = filters

@@ -115,12 +115,7 @@ class StreamsMixin(StoreBase):
         """The rows of :meth:`analysis_rows` as six int64 arrays (document, start, end, code, coder, id), read from
         the covering index as six comma-joined strings (no Python object per row: a million segments in a
         fraction of the time). The arrays are aligned; their order is the index's (document, start)."""
-        coder_ids = None
-        if coders is not None:
-            by_name = {name: coder_id for coder_id, name in self.coder_names().items()}
-            coder_ids = [by_name[name] for name in coders if name in by_name]
-        filters = in_filters({"document_id": document_ids, "coder_id": coder_ids, "code_id": code_ids,
-                              "segments.coder_id": self._visible_coder_ids()})
+        filters = self._analysis_filters(document_ids, coders, code_ids)
         empty = tuple(np.zeros(0, dtype=np.int64) for _ in range(6))
         if filters is None:
             return empty
