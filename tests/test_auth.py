@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -105,8 +106,26 @@ def call(door: DoorMiddleware, path: str = "/", query: str = "", host: str = "12
     async def receive():
         return {"type": "http.request"}
 
-    asyncio.run(door(scope, receive, send))
+    run_in_own_loop(door(scope, receive, send))
     return sent
+
+
+def run_in_own_loop(coroutine) -> None:
+    """Run a coroutine on a thread of its own: an earlier test (Playwright's sync API) may leave an event loop
+    running in this thread, where ``asyncio.run`` refuses to start."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the test's thread
+            failures.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failures:
+        raise failures[0]
 
 
 def body(sent: list[dict]) -> bytes:
