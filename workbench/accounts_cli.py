@@ -15,14 +15,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from .cli_common import default_coder, open_from_args as _open
 from .errors import WorkbenchError
 from .output import out, print_json, table
 from .privileges import ROLE_HELP, ROLES, Privileges
 
 
 def _owner(args: argparse.Namespace) -> Privileges:
-    from .cli import default_coder
-
     return Privileges.local(default_coder())
 
 
@@ -43,11 +42,6 @@ def read_password(from_stdin: bool, prompt: str = "Password: ") -> str:
         raise WorkbenchError("the two passwords differ")
     return first
 
-
-def _open(args: argparse.Namespace):
-    from .store import open_project
-
-    return open_project(args.project)
 
 
 def cmd_user_add(args: argparse.Namespace) -> None:

@@ -7,12 +7,11 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from .cli_common import default_coder
 from .output import out, print_json, table
 
 
 def _who(args: argparse.Namespace) -> str:
-    from .cli import default_coder
-
     return args.coder or default_coder()
 
 

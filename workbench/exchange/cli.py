@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..cli_common import default_coder
 from ..errors import WorkbenchError
 from ..output import out, print_json
 from ..safe_files import check_output, write_export
@@ -18,8 +19,6 @@ CODEBOOK_IMPORTS = (".qdc",)
 
 
 def _who(args: argparse.Namespace) -> str:
-    from ..cli import default_coder
-
     return getattr(args, "coder", None) or default_coder()
 
 

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..cli_common import default_coder, open_from_args as _open
 from ..errors import WorkbenchError
 from ..output import out, print_json, table
 from .consensus import DEFAULT_CONSENSUS, decide, load_review
@@ -29,16 +30,10 @@ def review_argv(argv: Sequence[str]) -> list[str]:
 
 def _who(args: argparse.Namespace) -> Any:
     """The command line acts as the owner of the file (the single-user mode), named by --coder."""
-    from ..cli import default_coder
     from ..privileges import Privileges
 
     return Privileges.local(args.coder or default_coder())
 
-
-def _open(args: argparse.Namespace) -> Any:
-    from ..store import open_project
-
-    return open_project(args.project)
 
 
 def _short(text: str, limit: int = 50) -> str:

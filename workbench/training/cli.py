@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from ..cli_common import default_coder, open_from_args as _open
 from ..output import out, print_json, table
 from ..review.queue import DEFAULT_OVERLAP
 from .exercises import add_students, class_table, create_exercise, feedback, submit, visible_exercises
@@ -13,16 +14,10 @@ from .exercises import add_students, class_table, create_exercise, feedback, sub
 
 def _who(args: argparse.Namespace) -> Any:
     """The command line acts as the owner of the file (the single-user mode), named by --coder."""
-    from ..cli import default_coder
     from ..privileges import Privileges
 
     return Privileges.local(args.coder or default_coder())
 
-
-def _open(args: argparse.Namespace) -> Any:
-    from ..store import open_project
-
-    return open_project(args.project)
 
 
 def _number(value: Any) -> str:
