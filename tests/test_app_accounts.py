@@ -195,3 +195,13 @@ def test_student_never_sees_the_reference_of_an_exercise_before_submitting(app, 
     at = ok(at.run())
     shown = everything_shown(at)
     assert "against the reference" in shown and "anna" in shown  # after submitting: the reference
+
+
+@pytest.mark.parametrize("value", ["", "__", "a__b_c__", "-_-_-___", "x" * 64])
+def test_cookie_component_key_never_holds_streamlits_delimiter(value):
+    # Session keys are URL-safe base64, so `__` turns up by chance; Streamlit refuses it in a component key.
+    from workbench.app.login import cookie_component_key
+
+    key = cookie_component_key(value)
+    assert "__" not in key and key.startswith("login_cookie_")
+    assert cookie_component_key(value) == key

@@ -7,6 +7,7 @@ login page (and stops the run) until the session has logged in. It returns the s
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from typing import Any
@@ -41,8 +42,13 @@ def cookie_name() -> str:
     return f"workbench_login_{os.environ.get('WORKBENCH_PORT', '')}"
 
 
+def cookie_component_key(value: str) -> str:
+    """A widget key per cookie value; hex only, as Streamlit refuses `__` in a component's key."""
+    return f"login_cookie_{hashlib.sha256(value.encode()).hexdigest()[:12]}" if value else "login_cookie_clear"
+
+
 def _write_cookie(value: str) -> None:
-    _COOKIE(key=f"login_cookie_{value[:8] or 'clear'}", data={"name": cookie_name(), "value": value}, height=0)
+    _COOKIE(key=cookie_component_key(value), data={"name": cookie_name(), "value": value}, height=0)
 
 
 def _cookie() -> str | None:
