@@ -40,6 +40,7 @@ def snapshot(project: Project) -> dict:
                         for m in project.memos()),
         "cases": [(c.guid, c.name, c.documents, c.values) for c in project.cases()],
         "attributes": project.attributes(),
+        "groups": [(g.guid, g.name, g.documents) for g in project.groups()],
     }
 
 
@@ -54,7 +55,9 @@ def projects(draw) -> dict:
     memos = draw(st.lists(st.tuples(st.sampled_from(["project", "document", "code"]), prose, words), max_size=3))
     cases = draw(st.lists(st.tuples(words, st.integers(0, 2), st.integers(0, 99), st.sampled_from(["a", "b c"])),
                           max_size=3))
-    return {"documents": documents, "codes": codes, "segments": segments, "memos": memos, "cases": cases}
+    groups = draw(st.lists(st.tuples(prose, st.sets(st.integers(0, 2))), max_size=3))
+    return {"documents": documents, "codes": codes, "segments": segments, "memos": memos, "cases": cases,
+            "groups": groups}
 
 
 def build(project: Project, spec: dict) -> None:
@@ -88,6 +91,15 @@ def build(project: Project, spec: dict) -> None:
     rows = [seen.setdefault(r.case, r) for r in rows if r.case not in seen]
     if rows:
         project.set_cases(rows, {"age": "number", "group": "text"})
+    names: set[str] = set()
+    for name, members in spec["groups"]:
+        name = " ".join(name.split())
+        if not name or name.lower() in names:
+            continue
+        names.add(name.lower())
+        project.add_group(name)
+        if members:
+            project.add_to_group(name, [docs[i % len(docs)].name for i in sorted(members)])
 
 
 @pytest.mark.slow

@@ -72,10 +72,11 @@ def store_bundle(project: Project, bundle: Bundle, report: Report, who: str) -> 
     with project.transaction():
         project.add_bundle(codes=bundle.codes, documents=parsed, segments=bundle.segments, memos=bundle.memos,
                            cases=bundle.cases, case_links=[], attributes=bundle.attributes, who=who,
-                           source=report.source)
+                           source=report.source, groups=bundle.groups)
     report.imported.update({"documents": len(bundle.documents), "codes": len(bundle.codes),
                             "segments": len(bundle.segments), "coders": len({s.coder for s in bundle.segments}),
-                            "memos": len(bundle.memos), "cases": len(bundle.cases)})
+                            "memos": len(bundle.memos), "cases": len(bundle.cases),
+                            "document groups": len(bundle.groups)})
 
 
 def _read_input(path: str | Path, suffixes: tuple[str, ...]) -> tuple[Path, bytes]:
@@ -122,7 +123,8 @@ def qdpx_bytes(project: Project, name: str = "project.qdpx") -> tuple[bytes, Rep
     report.imported = {"documents": len(bundle.documents), "codes": len(bundle.codes),
                        "segments": len(bundle.segments), "memos": len(bundle.memos) + sum(
                            1 for s in bundle.segments if s.memo), "cases": len(bundle.cases),
-                       "coders": len(bundle.coders), "bytes": len(data)}
+                       "coders": len(bundle.coders), "document groups (sets)": len(bundle.groups),
+                       "bytes": len(data)}
     report.positions.append({"source": "all sources", "convention": "code points, start inclusive, end exclusive",
                              "on_boundaries": 0, "ends": 0})
     metadata = sum(1 for d in bundle.documents if d.metadata)

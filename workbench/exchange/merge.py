@@ -1,6 +1,7 @@
 """Merging another copy of a project (a ``.wbproj`` or a ``.qdpx``) into this one.
 
-Documents are matched by the SHA-256 of their normalised text, codes by GUID and then by path, coders by name.
+Documents are matched by the SHA-256 of their normalised text, codes by GUID and then by path, coders by name,
+document groups by GUID and then by name.
 Nothing of this project is overwritten: what differs (a code renamed or redefined differently, a case's value, a
 coding that overlaps this project's coding of the same code by the same coder) is listed as a conflict and this
 project's version kept. Everything runs in one write transaction (the checks too), audited; all or nothing.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..errors import WorkbenchError
 from ..store import Project, new_guid, normalise_name, open_project
-from .model import Bundle, ExCase, ExCode, ExSegment, Report
+from .model import Bundle, ExCase, ExCode, ExGroup, ExSegment, Report
 from .tidy import merge_overlaps, tidy
 
 _GUIDANCE = ("colour", "definition", "when_to_use", "when_not_to_use", "example")
@@ -104,8 +105,49 @@ def plan_merge(project: Project, bundle: Bundle, report: Report) -> dict:
     segments = _plan_segments(project, bundle, doc_map, report)
     memos = _plan_memos(project, bundle, doc_map)
     cases, links, attributes = _plan_cases(project, bundle, doc_map, report)
+    groups, group_links = _plan_groups(project, bundle, doc_map, report)
     return {"codes": codes, "documents": documents, "segments": segments, "memos": memos, "cases": cases,
-            "case_links": links, "attributes": attributes}
+            "case_links": links, "attributes": attributes, "groups": groups, "group_links": group_links}
+
+
+def _plan_groups(project: Project, bundle: Bundle, doc_map: dict[str, str], report: Report
+                 ) -> tuple[list[ExGroup], list[tuple[str, str]]]:
+    """The other copy's groups matched by GUID, then by name (regardless of case): a matched group gains the
+    documents it has there (none taken out here; a different name is a conflict, this project's kept); an
+    unmatched group is added (its name numbered when only the name is taken here)."""
+    ours = project.groups()
+    by_guid = {g.guid.upper(): g for g in ours}
+    by_name = {g.name.lower(): g for g in ours}
+    doc_guid_by_name = {d.name: d.guid.upper() for d in project.documents()}
+    taken = set(by_name)
+    new: list[ExGroup] = []
+    links: list[tuple[str, str]] = []
+    for group in bundle.groups:
+        members = [doc_map.get(g, g) for g in group.documents]
+        mine = by_guid.get(group.guid) or by_name.get(group.name.lower())
+        if mine is None:
+            group.documents = members
+            group.name = _free_name(group.name, taken)
+            new.append(group)
+            continue
+        if mine.name != group.name:
+            report.conflicts.append(f"document group {mine.name!r} is called {group.name!r} in {report.source}; "
+                                    "kept this project's name")
+        linked = {doc_guid_by_name[n] for n in mine.documents}
+        links += [(mine.guid, g) for g in members if g.upper() not in linked]
+        only_here = len(linked - {g.upper() for g in members})
+        if only_here:
+            report.conflicts.append(f"document group {mine.name!r} holds {only_here} document(s) not in it in "
+                                    f"{report.source}; kept them")
+    return new, links
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    unique, number = name, 2
+    while unique.lower() in taken:
+        unique, number = f"{name} ({number})", number + 1
+    taken.add(unique.lower())
+    return unique
 
 
 def _plan_segments(project: Project, bundle: Bundle, doc_map: dict[str, str], report: Report) -> list[ExSegment]:
@@ -243,5 +285,6 @@ def merge_bundle(project: Project, bundle: Bundle, report: Report, who: str = ""
         project.add_bundle(documents=parsed, who=who, source=report.source, **plan)
     report.imported.update({"documents": len(parsed), "codes": len(plan["codes"]),
                             "segments": len(plan["segments"]), "memos": len(plan["memos"]),
-                            "cases": len(plan["cases"])})
+                            "cases": len(plan["cases"]), "document groups": len(plan["groups"]),
+                            "documents added to existing groups": len(plan["group_links"])})
     return report

@@ -101,6 +101,15 @@ class ExCase:
     documents: list[str] = field(default_factory=list)   # document GUIDs
 
 
+@dataclass(slots=True)
+class ExGroup:
+    """A document group (a REFI-QDA ``Set`` of sources)."""
+
+    guid: str
+    name: str
+    documents: list[str] = field(default_factory=list)   # document GUIDs
+
+
 @dataclass
 class Bundle:
     """A whole project (or only its codebook) in transit."""
@@ -113,6 +122,7 @@ class Bundle:
     cases: list[ExCase] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)  # name → number | date | text
     coders: list[str] = field(default_factory=list)
+    groups: list[ExGroup] = field(default_factory=list)
 
 
 @dataclass

@@ -8,7 +8,8 @@ from collections import defaultdict
 from typing import Any
 
 from ..store import Project
-from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, derived_guid, is_guid, normalise_guid
+from .model import Bundle, ExCase, ExCode, ExDocument, ExGroup, ExMemo, ExSegment, derived_guid, is_guid, \
+    normalise_guid
 
 
 _CANONICAL = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
@@ -33,7 +34,7 @@ def codebook_bundle(project: Project) -> Bundle:
 
 
 def project_bundle(project: Project) -> Bundle:
-    """The whole project: codes, documents, segments, memos, cases and attributes, all by GUID."""
+    """The whole project: codes, documents, segments, memos, cases, attributes and document groups, all by GUID."""
     bundle = codebook_bundle(project)
     code_guids = {c.id: g.guid for c, g in zip(project.codes(), bundle.codes)}
     infos = project.documents()
@@ -65,4 +66,6 @@ def project_bundle(project: Project) -> Bundle:
                     for c in project.cases()]
     bundle.attributes = project.attributes()
     bundle.coders = [c["name"] for c in project.coders()]
+    bundle.groups = [ExGroup(_guid(g.guid, "group"), g.name, [by_name[n] for n in g.documents])
+                     for g in project.groups()]
     return bundle

@@ -3,7 +3,8 @@
 Accepted variations: the project file ``project.qde`` or ``<name>.qde`` (ATLAS.ti); namespace versions ``1.0``,
 ``1:0`` and ``0:4`` (and none); GUIDs with or without braces in any case; source folders ``sources/`` or
 ``Sources/``; text in a plain-text file or inline; a missing or empty plain text read from the source's ``.docx``;
-extra attributes of other tools (QualCoder) ignored; empty ``<Sets/>`` (Taguette). Positions are read in the
+extra attributes of other tools (QualCoder) ignored; empty ``<Sets/>`` (Taguette); sets of sources and PDF sources
+with a text version as :mod:`qdpx_sets` says. Positions are read in the
 convention that fits the text best (see :mod:`positions`). Everything left out is counted in the report with why.
 """
 
@@ -19,6 +20,7 @@ from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report
     normalise_guid
 from .qdpx_files import decode_source, internal_member, open_qdpx, parse_xml, read_member, zip_members
 from .positions import STANDARD, SourceText, choose, map_span
+from .qdpx_sets import NO_CODE_SETS, pdf_text_source, read_sets
 from .qdpx_write import LABELS, ORIGIN_NAME, UNITS_FILE
 
 _KNOWN = {"Project", "Users", "User", "CodeBook", "Codes", "Code", "Description", "NoteRef", "Variables", "Variable",
@@ -130,7 +132,8 @@ def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
     _read_cases(root, reader, bundle)
     _read_sources(root, archive, reader, bundle, notes_target)
     _read_notes(root, archive, reader, bundle, notes_target)
-    for tag, what in (("Sets/Set", "sets"), ("Links/Link", "links"), ("Graphs/Graph", "graphs")):
+    read_sets(root, reader, bundle)
+    for tag, what in (("Links/Link", "links"), ("Graphs/Graph", "graphs")):
         count = len(root.findall(tag))
         if count:
             report.skip(what, "the workbench has no such thing", count)
@@ -229,6 +232,10 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
         return
     codes = {c.guid for c in bundle.codes}
     for element in sources:
+        if element.tag == "PDFSource":
+            element = pdf_text_source(element, reader)  # its text version as a TextSource, or None
+            if element is None:
+                continue
         if element.tag in _MEDIA:
             selections = sum(1 for child in element if child.tag.endswith("Selection"))
             report.skip(_MEDIA[element.tag], "the workbench codes text only")
@@ -393,5 +400,5 @@ def read_qdc(data: bytes, source: str) -> tuple[Bundle, Report]:
         reader.codes(codes, None, bundle.codes, {})
     sets = root.findall("Sets/Set")
     if sets:
-        report.skip("sets", "the workbench has no such thing", len(sets))
+        report.skip("sets of codes", NO_CODE_SETS, len(sets))
     return bundle, report

@@ -8,7 +8,8 @@ What goes where (REFI-QDA 1.5, namespace ``urn:QDA-XML:project:1.0``):
 - segments → one ``PlainTextSelection`` each (its GUID is the segment's) with one ``Coding``; positions are code
   points, start inclusive, end exclusive; a segment's memo is a ``Note`` referenced from the selection;
 - memos → ``Notes``, referenced from the project, the document or the code they are on;
-- case attributes → ``Variables``; cases → ``Cases`` with their values and member sources.
+- case attributes → ``Variables``; cases → ``Cases`` with their values and member sources;
+- document groups → ``Sets``, one ``Set`` (the group's GUID and name) with a ``MemberSource`` per document.
 """
 
 from __future__ import annotations
@@ -178,9 +179,23 @@ def project_xml(bundle: Bundle) -> str:
             out.append(f"<Note guid={attr(guid)} name={attr(title)}{user}{_when('creationDateTime', created)}>"
                        f"<PlainTextContent>{text(body)}</PlainTextContent></Note>")
         out.append("</Notes>")
+    out.extend(_sets_xml(bundle))
     out.extend(f"<NoteRef targetGUID={attr(g)}/>" for g in notes_by_target.get(("project", None), []))
     out.append("</Project>")
     return "\n".join(out) + "\n"
+
+
+def _sets_xml(bundle: Bundle) -> list[str]:
+    """Document groups as ``<Sets>``: one ``<Set>`` per group with a ``<MemberSource>`` per document."""
+    if not bundle.groups:
+        return []
+    out = ["<Sets>"]
+    for group in bundle.groups:
+        out.append(f"<Set guid={attr(group.guid)} name={attr(group.name)}>")
+        out.extend(f"<MemberSource targetGUID={attr(g)}/>" for g in group.documents)
+        out.append("</Set>")
+    out.append("</Sets>")
+    return out
 
 
 def write_qdpx(bundle: Bundle) -> bytes:

@@ -6,6 +6,7 @@
 - Segments: inside their document, with a known code; one coder's overlapping (or identical) selections of one
   code in one document are merged into one segment, as the coding page does, and counted.
 - Cases: unique names; members that are imported documents. Memos on something not imported go to the project.
+- Document groups (sets): unique names (regardless of case); members that are imported documents.
 """
 
 from __future__ import annotations
@@ -106,10 +107,36 @@ def tidy(bundle: Bundle, report: Report) -> None:
         case.name = _unique(" ".join(case.name.split()) or "case", case_names)
         members = [same.get(g, g) for g in case.documents]
         case.documents = list(dict.fromkeys(g for g in members if g in lengths))
+    _tidy_groups(bundle, same, lengths, report)
     for memo in bundle.memos:
         if memo.kind == "document" and memo.target not in lengths or memo.kind == "code" and memo.target not in codes:
             memo.kind, memo.target = "project", None
             report.convert("memos on something not imported kept as project memos")
+
+
+def _tidy_groups(bundle: Bundle, same: dict[str, str], documents: dict[str, int], report: Report) -> None:
+    """Groups: unique GUIDs, names unique regardless of case (``x (2)``), at most 200 characters; members that are
+    imported documents (a source merged into another by its text counts as that one)."""
+    names: set[str] = set()
+    guids: set[str] = set()
+    groups = []
+    for group in bundle.groups:
+        if group.guid in guids:
+            report.skip("sets", "a second set with the same GUID")
+            continue
+        guids.add(group.guid)
+        name = " ".join(group.name.split())[:MAX_NAME].rstrip() or "set"
+        unique, number = name, 2
+        while unique.lower() in names:
+            unique, number = f"{name} ({number})", number + 1
+        if unique != name:
+            report.convert("a set name repeated numbered, e.g. 'x (2)'")
+        names.add(unique.lower())
+        group.name = unique
+        group.documents = list(dict.fromkeys(same.get(g, g) for g in group.documents
+                                             if same.get(g, g) in documents))
+        groups.append(group)
+    bundle.groups = groups
 
 
 def merge_overlaps(segments: list[ExSegment], report: Report | None = None) -> list[ExSegment]:

@@ -143,6 +143,11 @@ def case_imported(record: dict[str, Any], source: str) -> Action:
     return Action("case.import", record["guid"], None, {**record, "from": source})
 
 
+@_action("group.import", "a document group (or new documents of a group) was brought in from another tool or copy")
+def group_imported(record: dict[str, Any], source: str) -> Action:
+    return Action("group.import", record["guid"], None, {**record, "from": source})
+
+
 @_action("project.import", "a project or another copy was imported or merged")
 def project_imported(source: str, counts: dict[str, int]) -> Action:
     return Action("project.import", source, None, counts)

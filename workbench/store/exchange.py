@@ -16,7 +16,7 @@ from . import actions
 from .base import StoreBase, in_filters, new_guid, normalise_name, now
 
 if TYPE_CHECKING:
-    from ..exchange.model import ExCase, ExCode, ExDocument, ExMemo, ExSegment
+    from ..exchange.model import ExCase, ExCode, ExDocument, ExGroup, ExMemo, ExSegment
 
 
 class ExchangeMixin(StoreBase):
@@ -46,9 +46,11 @@ class ExchangeMixin(StoreBase):
     def add_bundle(self, *, codes: Sequence[ExCode], documents: Sequence[tuple[ExDocument, ParsedDocument]],
                    segments: Sequence[ExSegment], memos: Sequence[ExMemo], cases: Sequence[ExCase],
                    case_links: Sequence[tuple[str, str]], attributes: dict[str, str], who: str,
-                   source: str) -> None:
-        """Add codes (parents first), documents, segments, memos, cases (and new members of existing cases) with
-        their GUIDs, all or nothing, with the store's checks inside this write transaction."""
+                   source: str, groups: Sequence[ExGroup] = (),
+                   group_links: Sequence[tuple[str, str]] = ()) -> None:
+        """Add codes (parents first), documents, segments, memos, cases (and new members of existing cases),
+        document groups (and new documents of existing groups) with their GUIDs, all or nothing, with the store's
+        checks inside this write transaction."""
         with self.transaction():
             who = self._allowed(who, "can_import", "import a project").name
             code_ids = {g.upper(): i for i, g in self.conn.execute("SELECT id, guid FROM codes")}
@@ -68,9 +70,11 @@ class ExchangeMixin(StoreBase):
             self._add_imported_segments(segments, doc_ids, code_ids, who, source)
             self._add_imported_memos(memos, doc_ids, code_ids, who, source)
             self._add_imported_cases(cases, case_links, attributes, doc_ids, who, source)
+            self._add_imported_groups(groups, group_links, doc_ids, who, source)
             self._audit(who, actions.project_imported(source, {
                 "codes": len(codes), "documents": len(documents), "segments": len(segments), "memos": len(memos),
-                "cases": len(cases), "case_members": len(case_links)}))
+                "cases": len(cases), "case_members": len(case_links), "groups": len(groups),
+                "group_members": len(group_links)}))
 
     def _add_imported_segments(self, segments: Sequence[ExSegment], doc_ids: dict[str, int],
                                code_ids: dict[str, int], who: str, source: str) -> None:

@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import WorkbenchError
 from . import actions
 from .base import StoreBase, new_guid, now
+
+if TYPE_CHECKING:
+    from ..exchange.model import ExGroup
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,36 @@ class GroupsMixin(StoreBase):
             self.conn.execute("DELETE FROM group_documents WHERE group_id = ?", (group_id,))
             self.conn.execute("DELETE FROM groups WHERE id = ?", (group_id,))
             self._audit(who, actions.group_removed(record.name, list(record.documents)))
+
+    def _add_imported_groups(self, groups: Sequence[ExGroup], links: Sequence[tuple[str, str]],
+                             doc_ids: dict[str, int], who: str, source: str) -> None:
+        """Imported groups (their GUIDs kept unless taken) and new documents of existing groups (``(group GUID,
+        document GUID)``), in the caller's write transaction; one audit entry per group."""
+        taken = {g.upper() for g, in self.conn.execute("SELECT guid FROM groups")}
+        names = {doc_id: name for doc_id, name in self.conn.execute("SELECT id, name FROM documents")}
+        stamp = now()
+        for group in groups:
+            name = clean_name(group.name, "document group")
+            if self._one("SELECT 1 FROM groups WHERE lower(name) = lower(?)", (name,)):
+                raise WorkbenchError(f"a document group named {name!r} already exists")
+            guid = group.guid if group.guid.upper() not in taken else new_guid()
+            taken.add(guid.upper())
+            group_id = int(self.conn.execute("INSERT INTO groups (guid, name, created) VALUES (?, ?, ?)",
+                                             (guid, name, stamp)).lastrowid)
+            members = list(dict.fromkeys(doc_ids[g.upper()] for g in group.documents if g.upper() in doc_ids))
+            self.conn.executemany("INSERT INTO group_documents (group_id, document_id) VALUES (?, ?)",
+                                  [(group_id, d) for d in members])
+            self._audit(who, actions.group_imported({"guid": guid, "name": name,
+                                                     "documents": [names[d] for d in members]}, source))
+        by_guid = {g.upper(): (i, n) for i, g, n in self.conn.execute("SELECT id, guid, name FROM groups")}
+        added: dict[str, list[str]] = defaultdict(list)
+        for group_guid, doc_guid in links:
+            group, doc_guid = by_guid.get(group_guid.upper()), doc_guid.upper()
+            if group is None or doc_guid not in doc_ids:
+                raise WorkbenchError("a group member refers to an unknown group or document")
+            if self.conn.execute("INSERT OR IGNORE INTO group_documents (group_id, document_id) VALUES (?, ?)",
+                                 (group[0], doc_ids[doc_guid])).rowcount:
+                added[group_guid.upper()].append(names[doc_ids[doc_guid]])
+        for group_guid, documents in added.items():
+            self._audit(who, actions.group_imported({"guid": group_guid, "name": by_guid[group_guid][1],
+                                                     "documents": documents}, source))
