@@ -139,3 +139,56 @@ def test_group_filter_on_the_cooccurrence_and_retrieve_pages(app, seeded_path):
     at.multiselect(key="cooc_groups").select("volunteers").run()
     ok(at)
     assert any("document group: volunteers" in i for i in values(at.info))
+
+
+def _cases_edit(at, path, edited_rows=None, added_rows=None, deleted_rows=None):
+    at.session_state[f"cases_editor_{version(path)}"] = {"edited_rows": edited_rows or {},
+                                                         "added_rows": added_rows or [],
+                                                         "deleted_rows": deleted_rows or []}
+    ok(at.run())
+    return ok(at.button(key="save_cases").click().run())
+
+
+def test_renaming_a_case_in_the_table_renames_it(app, full_path):
+    with open_project(full_path) as project:
+        jan = next(c for c in project.cases() if c.name == "Jan")
+        count = len(project.cases())
+    at = app(full_path, "project")
+    _cases_edit(at, full_path, {0: {"case": "Jan de Vries"}})  # rows in name order: Jan, Ria
+    with open_project(full_path) as project:
+        cases = {c.name: c for c in project.cases()}
+        entries = [e for e in project.audit_log(limit=5) if e.action.startswith("case.")]
+    assert len(cases) == count and "Jan" not in cases
+    renamed = cases["Jan de Vries"]
+    assert (renamed.guid, renamed.documents, renamed.values) == (jan.guid, jan.documents, jan.values)
+    assert [(e.action, e.target) for e in entries][:1] == [("case.rename", jan.guid)]
+    assert not [e for e in entries if e.action == "case.add"]
+    assert any("Saved 1 change(s)" in m for m in values(at.success))
+
+
+def test_renaming_a_case_to_a_taken_name_is_refused_with_one_line(app, full_path):
+    at = app(full_path, "project")
+    before = version(full_path)
+    _cases_edit(at, full_path, {0: {"case": "ria"}})
+    assert any("a case named 'ria' already exists" in e for e in values(at.error))
+    assert version(full_path) == before
+
+
+def test_deleting_a_case_with_documents_is_refused_and_one_without_is_deleted(app, full_path):
+    with open_project(full_path) as project:
+        project.add_case("Leeg")
+        project.set_case_value("Leeg", "age", "50")
+        names = [c.name for c in project.cases()]
+    at = app(full_path, "project")
+    before = version(full_path)
+    _cases_edit(at, full_path, deleted_rows=[names.index("Jan")])
+    [error] = values(at.error)
+    assert "case 'Jan' has 1 document(s); take them out of the case first" in error
+    assert version(full_path) == before
+    at = app(full_path, "project")
+    _cases_edit(at, full_path, deleted_rows=[names.index("Leeg")], added_rows=[{"case": "Nieuw", "age": "33"}])
+    with open_project(full_path) as project:
+        cases = {c.name: c.values for c in project.cases()}
+        deleted = [e for e in project.audit_log(limit=10) if e.action == "case.delete"]
+    assert "Leeg" not in cases and cases["Nieuw"] == {"age": "33"} and "Jan" in cases
+    assert len(deleted) == 1 and deleted[0].before["values"] == {"age": "50"}

@@ -20,6 +20,7 @@ def _writes(project: Project) -> dict[str, object]:
     doc = _doc(project)
     code = project.resolve_code("participation fatigue").id
     project.coder_id("x")
+    project.add_case("Leeg", who="x")  # a case without documents, for delete_case
     state: dict[str, int] = {}
     return {
         "coder_id": lambda: project.coder_id("new coder"),
@@ -70,6 +71,8 @@ def _writes(project: Project) -> dict[str, object]:
         "rename_document": lambda: project.rename_document(doc, "ria 2", who="x"),
         "move_document": lambda: project.move_document(doc, 1, who="x"),
         "delete_document": lambda: project.delete_document(project.document_id("jan"), who="x"),
+        "rename_case": lambda: project.rename_case("Kees", "Kees de Vries", who="x"),
+        "delete_case": lambda: project.delete_case("Leeg", who="x"),
     }
 
 

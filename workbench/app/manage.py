@@ -132,19 +132,22 @@ def _delete(document_id: int) -> None:
 
 
 def cases_editor(project: Project) -> None:
-    """The cases and their attribute values as an editable table (add a row for a new case), and a new
-    attribute."""
+    """The cases and their attribute values as an editable table: rename a case in its cell, add a row for a new
+    case, delete a row to delete a case without documents; and a new attribute. Rows are matched by the case's
+    GUID (a hidden column), so a renamed case stays the same case."""
     cases = project.cases()
     types = project.attributes()
-    original = pd.DataFrame([{"case": c.name, "documents": ", ".join(c.documents),
+    original = pd.DataFrame([{"guid": c.guid, "case": c.name, "documents": ", ".join(c.documents),
                               **{a: c.values.get(a, "") for a in types}} for c in cases],
-                            columns=["case", "documents", *types])
+                            columns=["guid", "case", "documents", *types])
     version = project.data_version()
-    st.caption("Change a value, or add a row for a new case; a number or date attribute takes only numbers or "
-               "dates. Which documents belong to a case is set under Documents above.")
+    st.caption("Rename a case or change a value in its cell, add a row for a new case, or delete a row to delete a "
+               "case that has no documents; a number or date attribute takes only numbers or dates. Which "
+               "documents belong to a case is set under Documents above.")
     edited = st.data_editor(
         original.astype({a: "string" for a in types}) if types else original,
         key=f"cases_editor_{version}", hide_index=True, width="stretch", num_rows="dynamic",
+        column_order=["case", "documents", *types],
         column_config={"documents": st.column_config.TextColumn("documents", disabled=True,
                                                                 help="assign documents under Documents above"),
                        **{a: st.column_config.TextColumn(f"{a} ({t})") for a, t in types.items()}})
@@ -160,22 +163,37 @@ def cases_editor(project: Project) -> None:
     state.show_flash("attribute")
 
 
+def _cell(row: Any, column: str) -> str:
+    value = row.get(column)
+    return "" if value is None or pd.isna(value) else str(value).strip()
+
+
 def save_cases(project: Project, original: pd.DataFrame, edited: pd.DataFrame, attributes: list[str]) -> int:
+    """Apply the cases table: deleted rows first (a case with documents is refused), then renames (by GUID, so
+    the case keeps its documents and values), new rows, and changed values. Each store call is one audited
+    transaction; a refused one stops here with its message."""
     changed = 0
-    known = set(original["case"])
-    for index, row in edited.iterrows():
-        case = str(row.get("case") or "").strip()
-        if not case:
-            continue
-        before = original.iloc[index] if index < len(original) and original.iloc[index]["case"] == case else None
-        if before is None and case not in known:
+    before = {row["guid"]: row for _, row in original.iterrows()}
+    rows = [(before.get(_cell(row, "guid")), row) for _, row in edited.iterrows()]
+    kept = {_cell(row, "guid") for _, row in edited.iterrows()}
+    for guid, row in before.items():
+        if guid not in kept:
+            project.delete_case(row["case"], who=_who())
+            changed += 1
+    for old, row in rows:
+        if old is not None and _cell(row, "case") != old["case"]:
+            project.rename_case(old["case"], _cell(row, "case"), who=_who())
+            changed += 1
+    for old, row in rows:
+        case = _cell(row, "case")
+        if old is None:
+            if not case:
+                continue
             project.add_case(case, who=_who())
-            known.add(case)
             changed += 1
         for attribute in attributes:
-            value = "" if pd.isna(row.get(attribute)) else str(row.get(attribute)).strip()
-            old = "" if before is None else str(before[attribute] or "")
-            if value != old:
+            value = _cell(row, attribute)
+            if value != ("" if old is None else _cell(old, attribute)):
                 project.set_case_value(case, attribute, value, who=_who())
                 changed += 1
     return changed

@@ -258,6 +258,16 @@ def case_added(guid: str, name: str) -> Action:
     return Action("case.add", guid, None, {"name": name})
 
 
+@_action("case.rename", "a case was renamed (its documents and attribute values kept)")
+def case_renamed(guid: str, old: str, new: str) -> Action:
+    return Action("case.rename", guid, {"name": old}, {"name": new})
+
+
+@_action("case.delete", "a case without documents was deleted, with its attribute values")
+def case_deleted(guid: str, name: str, values: dict[str, str]) -> Action:
+    return Action("case.delete", guid, {"name": name, "values": values}, None)
+
+
 @_action("attribute.add", "a case attribute was added")
 def attribute_added(name: str, kind: str) -> Action:
     return Action("attribute.add", name, None, {"name": name, "type": kind})

@@ -14,7 +14,7 @@ KINDS = ("text", "number", "date")
 
 
 class CaseChangesMixin(StoreBase):
-    """Add cases and attributes, set values, link documents to cases."""
+    """Add, rename and delete cases, add attributes, set values, link documents to cases."""
 
     def _case_id(self, name: str, create: bool, who: str) -> int:
         found = self._one("SELECT id FROM cases WHERE name = ?", (name,))
@@ -34,6 +34,39 @@ class CaseChangesMixin(StoreBase):
             if self._one("SELECT 1 FROM cases WHERE lower(name) = lower(?)", (name,)):
                 raise WorkbenchError(f"a case named {name!r} already exists")
             return self._case_id(name, True, who)
+
+    def rename_case(self, case: str, new_name: str, who: str = "") -> None:
+        """Rename a case: the same case (GUID, documents, attribute values), another name; refused when another
+        case has that name (regardless of case)."""
+        new_name = clean_name(new_name, "case")
+        with self.transaction():
+            who = self._allowed(who, "can_import", "edit cases").name
+            case_id = self._case_id(case, False, who)
+            if new_name == case:
+                return
+            if self._one("SELECT 1 FROM cases WHERE lower(name) = lower(?) AND id != ?", (new_name, case_id)):
+                raise WorkbenchError(f"a case named {new_name!r} already exists")
+            self.conn.execute("UPDATE cases SET name = ? WHERE id = ?", (new_name, case_id))
+            self._audit(who, actions.case_renamed(self._one("SELECT guid FROM cases WHERE id = ?", (case_id,)), case,
+                                                  new_name))
+
+    def delete_case(self, case: str, who: str = "") -> None:
+        """Delete a case and its attribute values; refused while documents belong to it (the documents' cases are
+        changed first, so that no document loses its case unnoticed)."""
+        with self.transaction():
+            who = self._allowed(who, "can_import", "edit cases").name
+            case_id = self._case_id(case, False, who)
+            members = self._one("SELECT count(*) FROM document_cases WHERE case_id = ?", (case_id,))
+            if members:
+                raise WorkbenchError(f"case {case!r} has {members} document(s); take them out of the case first "
+                                     "(the documents' cases), then delete it")
+            values = dict(self.conn.execute(
+                "SELECT a.name, v.value FROM case_values v JOIN attributes a ON a.id = v.attribute_id "
+                "WHERE v.case_id = ? ORDER BY a.name", (case_id,)).fetchall())
+            guid = self._one("SELECT guid FROM cases WHERE id = ?", (case_id,))
+            self.conn.execute("DELETE FROM case_values WHERE case_id = ?", (case_id,))
+            self.conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            self._audit(who, actions.case_deleted(guid, case, values))
 
     def add_attribute(self, name: str, kind: str = "text", who: str = "") -> None:
         name = clean_name(name, "case attribute")
