@@ -231,3 +231,15 @@ def test_cli_errors_are_one_line_and_leave_the_file_alone(tmp_path: Path, cli, a
     assert message in result.stderr
     assert result.stdout == ""
     assert file_state(path) == before
+
+
+def test_documents_coded_together(study) -> None:
+    ids = {name: study.document_id(name) for name in ("t", "u", "v")}
+    assert study.documents_coded_together(["ann", "bob"]) == [ids["t"]]
+    assert study.documents_coded_together(["ann", "bob", "cat"]) == [ids["t"], ids["u"]]
+    assert study.documents_coded_together(["cat", "ann"]) == [ids["u"]]
+    assert study.documents_coded_together(["ann", "bob", "cat"], at_least=3) == []
+    assert study.documents_coded_together(["ann"], at_least=1) == [ids["t"], ids["u"], ids["v"]]
+    assert study.documents_coded_together(["ann", "nobody"]) == []
+    study.move_document(ids["u"], 0, who="ann")                  # document order, not import order
+    assert study.documents_coded_together(["ann", "bob", "cat"]) == [ids["u"], ids["t"]]

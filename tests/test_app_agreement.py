@@ -128,3 +128,48 @@ def test_names_are_shown_as_text(app, study) -> None:
     at.selectbox(key="agr_code").set_value(TRICKY).run()
     ok(at)
     assert md(TRICKY) in [h.value for h in at.subheader]     # links and HTML escaped in the heading
+
+
+def test_a_large_project_compares_its_first_documents_until_all_are_asked_for(app, study, monkeypatch) -> None:
+    import workbench.app.reads as reads
+
+    monkeypatch.setattr(reads, "FIRST_DOCUMENTS", 1)  # t, u, v: "large" beyond one document
+    at = app(study)
+    at.multiselect(key="agr_coders").set_value(["ann", "bob", "cat"]).run()
+    ok(at)
+    table = frame_with(at, "Krippendorff's α")
+    with open_project(study) as project:
+        first = compute_agreement(project, ["ann", "bob", "cat"], documents=["t"])
+        every = compute_agreement(project, ["ann", "bob", "cat"])
+    assert first.documents == ["t"] and every.documents == ["t", "u"]   # u: ann and cat; v: ann alone
+    assert list(table["units"]) == [e.units for e in first.codes] + [first.overall.units]
+    assert any("the first 1 of the 2 documents coded by at least two of ann, bob, cat" in c.value
+               for c in at.caption)
+    at.toggle(key="agr_all").set_value(True).run()
+    ok(at)
+    table = frame_with(at, "Krippendorff's α")
+    assert list(table["units"]) == [e.units for e in every.codes] + [every.overall.units]
+    assert list(table["Krippendorff's α"].fillna(-9)) == pytest.approx(
+        [-9 if e.krippendorff_alpha is None else e.krippendorff_alpha for e in every.codes + [every.overall]])
+    assert any("Compared: 2 documents" in c.value for c in at.caption)
+
+
+def test_the_comparison_is_computed_once_per_data_version(app, study, monkeypatch) -> None:
+    import workbench.agreement.core as core
+
+    calls = []
+    real = core.agreement_of
+    monkeypatch.setattr(core, "agreement_of", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = app(study)
+    at.run()
+    ok(at)
+    assert len(calls) == 1                                   # a rerun computes nothing
+    with open_project(study) as project:                     # a change (audited) is seen on the next run
+        project.add_segments([NewSegment(project.document_id("t"), 40, 45, project.resolve_code("X").id, "bob")])
+    at.run()
+    ok(at)
+    assert len(calls) == 2
+    with open_project(study) as project:
+        expected = compute_agreement(project, ["ann", "bob"])
+    assert list(frame_with(at, "Krippendorff's α")["segments matched"])[0] == \
+        f"{expected.codes[0].segments_matched} of {expected.codes[0].segments_matched + expected.codes[0].segments_unmatched}"

@@ -3,7 +3,7 @@ end to end (:mod:`.sweep`) and turn the counts into statistics (:mod:`.stats`)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,12 +199,19 @@ def coding_of(inputs: Inputs, sub: Corpus):
 
 def compute_agreement(project: Project, coders: Sequence[str], unit: str = "character",
                       codes: Sequence[str] | None = None, documents: Sequence[str] | None = None,
-                      overlap: int = 90) -> AgreementResult:
-    """Agreement per code and pooled over the codes (see :mod:`workbench.agreement`)."""
-    return agreement_of(load(project, coders, unit, codes, documents, overlap))
+                      overlap: int = 90, progress: Callable[[float], None] | None = None) -> AgreementResult:
+    """Agreement per code and pooled over the codes (see :mod:`workbench.agreement`); ``progress(fraction)``, if
+    given, hears how far it is (the reading counted as the first third)."""
+    inputs = load(project, coders, unit, codes, documents, overlap)
+    if progress is not None:
+        progress(READING)
+    return agreement_of(inputs, progress)
 
 
-def agreement_of(inputs: Inputs) -> AgreementResult:
+READING = 1 / 3  # the share of the work that reading the segments counts for in the reported progress
+
+
+def agreement_of(inputs: Inputs, progress: Callable[[float], None] | None = None) -> AgreementResult:
     corpus, coders = inputs.corpus, inputs.coders
     total_units = int(corpus.offsets[-1]) if inputs.units is None else len(inputs.units[0])
     by_code = code_slices(corpus)
@@ -215,7 +222,9 @@ def agreement_of(inputs: Inputs) -> AgreementResult:
     diagonal: dict[int, float] = {}
     correction = 0.0
     results: list[CodeAgreement] = []
-    for code_id in inputs.code_ids:
+    for done, code_id in enumerate(inputs.code_ids):
+        if progress is not None:
+            progress(READING + (1 - READING) * done / len(inputs.code_ids))
         sub = by_code.get(code_id, empty)
         char_coding = character_coding(sub)
         chars, both_coded = tally(char_coding)

@@ -50,13 +50,12 @@ def disagreements(project: Project, coders: Sequence[str], unit: str, code: str,
         runs = runs[:limit]
     texts: dict[int, str] = {}
     turns: dict[int, TurnIndex] = {}
-    all_turns = project.turns() if runs else {}
     found = []
     for start, end, doc, coded, present in runs:
         doc_id = int(corpus.doc_ids[doc])
-        if doc_id not in texts:
+        if doc_id not in texts:  # the texts and turns of the documents with a passage only
             texts[doc_id] = project.document_text(doc_id)
-            turns[doc_id] = TurnIndex(all_turns.get(doc_id, []))
+            turns[doc_id] = TurnIndex(project.turns(doc_id).get(doc_id, []))
         base = int(corpus.offsets[doc])
         local_start, local_end = start - base, end - base
         found.append(Disagreement(

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import reads, state
 from workbench.app.widgets import md
 from workbench.errors import WorkbenchError
 from workbench.store import Project
@@ -40,11 +40,11 @@ def save_button(what: str, save: Callable[[], int]) -> None:
 
 def documents_manager(project: Project) -> None:
     """Edit the documents' names, order, cases and groups in one table; delete one with its codings."""
-    documents = project.documents()
+    documents = reads.read(project, "documents")
     if not documents:
         return
     groups: dict[str, list[str]] = {}
-    for group in project.groups():
+    for group in reads.read(project, "groups"):
         for name in group.documents:
             groups.setdefault(name, []).append(group.name)
     original = pd.DataFrame([{"position": i + 1, "document": d.name, "cases": ", ".join(d.cases),
@@ -135,8 +135,8 @@ def cases_editor(project: Project) -> None:
     """The cases and their attribute values as an editable table: rename a case in its cell, add a row for a new
     case, delete a row to delete a case without documents; and a new attribute. Rows are matched by the case's
     GUID (a hidden column), so a renamed case stays the same case."""
-    cases = project.cases()
-    types = project.attributes()
+    cases = reads.read(project, "cases")
+    types = reads.read(project, "attributes")
     original = pd.DataFrame([{"guid": c.guid, "case": c.name, "documents": ", ".join(c.documents),
                               **{a: c.values.get(a, "") for a in types}} for c in cases],
                             columns=["guid", "case", "documents", *types])

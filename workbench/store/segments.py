@@ -262,3 +262,19 @@ class SegmentsMixin(StoreBase):
         where, params = filters
         sql = "SELECT document_id, start, end, code_id, coder_id, id FROM segments" + where
         return self.conn.execute(sql + " ORDER BY document_id, start", params).fetchall()
+
+    def documents_coded_together(self, coders: Sequence[str], at_least: int = 2) -> list[int]:
+        """The documents (ids, in document order) in which at least ``at_least`` of ``coders`` have a segment (of
+        any code, as far as the viewer may see): the documents an agreement or a review can compare. One grouped
+        count in SQL."""
+        by_name = {name: coder_id for coder_id, name in self.coder_names().items()}
+        visible = self._visible_coder_ids()
+        ids = [by_name[n] for n in dict.fromkeys(coders) if n in by_name and (visible is None or by_name[n] in visible)]
+        if len(ids) < at_least:
+            return []
+        # ``+coder_id``: scan the (document, code, coder) index in document order rather than look up by coder
+        found = {row[0] for row in self.conn.execute(
+            f"SELECT document_id FROM segments WHERE +coder_id IN ({','.join('?' * len(ids))}) GROUP BY document_id "
+            "HAVING count(DISTINCT coder_id) >= ?", [*ids, at_least])}
+        return [doc_id for (doc_id,) in self.conn.execute("SELECT id FROM documents ORDER BY position, id")
+                if doc_id in found]

@@ -11,7 +11,7 @@ import streamlit as st
 
 from workbench.agreement import UNITS, AgreementResult, compute_agreement, disagreements
 from workbench.agreement.words import explanations
-from workbench.app import state
+from workbench.app import reads, state
 from workbench.app.widgets import md
 from workbench.errors import WorkbenchError
 from workbench.store import Project
@@ -24,25 +24,20 @@ project = state.project()
 st.title("Intercoder agreement")
 state.refuse_unless(state.privileges().can_read_project(), "Your role may not open the analysis of the whole project.")
 
-coder_rows = sorted(project.coders(), key=lambda c: (-c["segments"], c["name"]))
+coder_rows = sorted(reads.read(project, "coders"), key=lambda c: (-c["segments"], c["name"]))
 coder_names = [c["name"] for c in coder_rows]
 active = [c["name"] for c in coder_rows if c["segments"]]
-codes = project.codes()
-documents = list(project.document_names().values())
-version = (project.data_version(), project.visibility_key())  # the cache key: the data and who reads it
+codes = reads.read(project, "codes")
+documents = list(reads.read(project, "document_names").values())
+def comparison(current: Project, coders: tuple[str, ...], unit: str, chosen_codes: tuple[str, ...],
+               scope: tuple[str, ...], overlap: int, progress=None) -> AgreementResult:
+    return compute_agreement(current, list(coders), unit, list(chosen_codes) or None, list(scope) or None, overlap,
+                             progress=progress)
 
 
-@st.cache_resource(max_entries=16, show_spinner="Comparing the coders…")
-def comparison(_project: Project, path: str, data_version: int, coders: tuple[str, ...], unit: str,
-               chosen_codes: tuple[str, ...], chosen_documents: tuple[str, ...], overlap: int) -> AgreementResult:
-    return compute_agreement(_project, list(coders), unit, list(chosen_codes) or None, list(chosen_documents) or None,
-                             overlap)
-
-
-@st.cache_resource(max_entries=16, show_spinner="Finding the disagreements…")
-def passages(_project: Project, path: str, data_version: int, coders: tuple[str, ...], unit: str, code: str,
-             chosen_documents: tuple[str, ...]) -> list:
-    return disagreements(_project, list(coders), unit, code, list(chosen_documents) or None, limit=PASSAGE_LIMIT)
+def passages(current: Project, coders: tuple[str, ...], unit: str, code: str, scope: tuple[str, ...],
+             progress=None) -> list:
+    return disagreements(current, list(coders), unit, code, list(scope) or None, limit=PASSAGE_LIMIT)
 
 
 def number(value: float | None) -> str:
@@ -67,23 +62,43 @@ with st.container(border=True):
     bottom = st.columns(2)
     chosen_codes = bottom[0].multiselect("Codes (none chosen: every code the coders used)",
                                          [c.path for c in codes], key="agr_codes")
-    chosen_documents = bottom[1].multiselect("Documents (none chosen: all)", documents, key="agr_documents")
+    first = reads.FIRST_DOCUMENTS  # compared when none are chosen (all, when the project has no more)
+    many = len(documents) > first
+    chosen_documents = bottom[1].multiselect(
+        f"Documents (none chosen: {f'the first {first} compared' if many else 'all'})", documents,
+        key="agr_documents")
+    whole = bottom[1].toggle("All documents", key="agr_all", disabled=bool(chosen_documents),
+                             help="Compare every document the coders coded; in a large project the first "
+                                  "comparison takes a while (a progress bar shows how far it is).") if many else True
 
 if len(coders) < 2:
     st.info("Choose at least two coders.")
     st.stop()
+together: list[int] = []
+if chosen_documents:
+    scope = tuple(chosen_documents)
+elif whole:
+    scope = ()
+else:  # the first documents that two of the coders coded: the page stays quick in a large project
+    together = list(reads.read(project, "documents_coded_together", tuple(coders)))
+    names_by_id = reads.read(project, "document_names")
+    scope = tuple(names_by_id[d] for d in together[:first])
 try:
-    result = comparison(project, str(project.path), version, tuple(coders), unit, tuple(chosen_codes),
-                        tuple(chosen_documents), int(overlap))
+    result = reads.computed(project, "agreement", comparison, tuple(coders), unit, tuple(chosen_codes), scope,
+                            int(overlap), text="Comparing the coders…")
 except WorkbenchError as exc:
     st.error(md(str(exc)))
     st.stop()
 
 compared = len(result.documents)
-st.caption(md(f"Compared: {compared} document{'s' if compared != 1 else ''} coded by at least two of "
-              f"{', '.join(result.coders)}.")
-           + (md(f" Left out (coded by fewer than two of them): {', '.join(result.skipped)}.")
-              if result.skipped else ""))
+if len(together) > first:
+    st.caption(md(f"Compared: the first {compared} of the {len(together):,} documents coded by at least two of "
+                  f"{', '.join(result.coders)}. Choose documents above, or switch on All documents."))
+else:
+    st.caption(md(f"Compared: {compared} document{'s' if compared != 1 else ''} coded by at least two of "
+                  f"{', '.join(result.coders)}.")
+               + (md(f" Left out (coded by fewer than two of them): {', '.join(result.skipped)}.")
+                  if result.skipped else ""))
 if not result.codes:
     st.info("These coders have no segments in the same documents yet.")
     st.stop()
@@ -157,8 +172,8 @@ if entry.matched_by_coder:
 # ------------------------------------------------------------------------------------------------ passages
 if shown != "overall":
     st.subheader("Where the coders disagree")
-    found = passages(project, str(project.path), version, tuple(coders), unit, entry.code,
-                     tuple(chosen_documents))
+    found = reads.computed(project, "disagreements", passages, tuple(coders), unit, entry.code, scope,
+                           text="Finding the disagreements…")
     if not found:
         st.caption("Nowhere: on every unit the coders who coded it agree about this code.")
     else:

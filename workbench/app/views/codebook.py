@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import reads, state
 from workbench.app.exchange_panel import codebook_exchange
 from workbench.app.widgets import escaped, html_block, md, swatch, text_html
 from workbench.codebook import export_codebook, import_codebook, subtree_totals
@@ -14,9 +14,9 @@ project = state.project()
 state.show_flash()
 
 st.title("Codebook")
-codes = project.codes()
+codes = list(reads.read(project, "codes"))
 by_id = {c.id: c for c in codes}
-counts = project.segment_counts_by_code()
+counts = reads.read(project, "segment_counts_by_code")
 totals = subtree_totals(codes, counts)
 who = state.coder() or "codebook editor"
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from workbench.app import login, manage, state
+from workbench.app import login, manage, reads, state
 from workbench.app.exchange_panel import project_exchange
 from workbench.app.widgets import html_block, md, text_html
 from workbench.errors import WorkbenchError
@@ -25,21 +25,27 @@ privileges = state.privileges()
 working = login.sessions().working_now() if project.has_accounts() else []
 if working:
     st.caption(md("Working now: " + ", ".join(f"{p.name} ({p.role})" for p in working)))
-stats = project.stats()
+stats = reads.read(project, "stats")
 columns = st.columns(6)
 for column, (label, key) in zip(columns, [("Documents", "documents"), ("Words", "words"), ("Speaker turns", "turns"),
                                           ("Codes", "codes"), ("Segments", "segments"), ("Coders", "coders")]):
     column.metric(label, f"{stats[key]:,}")
 
 st.subheader("Documents")
-documents = project.documents()
-if documents:
-    table = pd.DataFrame([
+
+
+def documents_table(current) -> pd.DataFrame:
+    return pd.DataFrame([
         {"document": d.name, "open": f"code?document={quote(d.name)}", "words": d.words, "characters": d.characters,
          "turns": d.turns, "speakers": ", ".join(d.speakers), "cases": ", ".join(d.cases), "segments": d.segments,
          "language": d.language, "source": d.source_name}
-        for d in documents
+        for d in reads.read(current, "documents")
     ])
+
+
+documents = reads.read(project, "documents")
+if documents:
+    table = reads.derived(project, "documents_table", documents_table)
     st.dataframe(
         table, hide_index=True, width="stretch",
         column_config={"open": st.column_config.LinkColumn("open", display_text="code ›", width="small")},
@@ -91,9 +97,9 @@ if submitted:
             st.rerun()
 
 st.subheader("Cases and attributes")
-cases = project.cases()
+cases = reads.read(project, "cases")
 if cases:
-    types = project.attributes()
+    types = reads.read(project, "attributes")
     st.dataframe(pd.DataFrame([{"case": c.name, "documents": ", ".join(c.documents),
                                 **{f"{a} ({t})": c.values.get(a, "") for a, t in types.items()}} for c in cases]),
                  hide_index=True, width="stretch")
@@ -104,15 +110,17 @@ if documents and privileges.can_import():
     with st.expander("Edit cases and attributes"):
         manage.cases_editor(project)
 
-with st.expander(f"Memos ({len(project.memos())})"):
-    for memo in project.memos():
+memos = reads.read(project, "memos")
+with st.expander(f"Memos ({len(memos)})"):
+    for memo in memos:
         on = f"{memo.kind} {memo.document or memo.code}" if memo.kind != "project" else "project"
         st.markdown(html_block(f"<b>{text_html(memo.title or 'Memo')}</b> · {text_html(on)} · "
                                f"{text_html(memo.author)} · {memo.created[:16]}"), unsafe_allow_html=True)
         st.text(memo.text)
     with st.form("memo_form", clear_on_submit=True):
-        kinds = {"project": None, **{f"document {n}": ("document", i) for i, n in project.document_names().items()},
-                 **{f"code {c.path}": ("code", c.id) for c in project.codes()}}
+        names = reads.read(project, "document_names")
+        kinds = {"project": None, **{f"document {n}": ("document", i) for i, n in names.items()},
+                 **{f"code {c.path}": ("code", c.id) for c in reads.read(project, "codes")}}
         target = st.selectbox("On", list(kinds), key="memo_on")
         title = st.text_input("Title", key="memo_title")
         text = st.text_area("Memo", key="memo_text")

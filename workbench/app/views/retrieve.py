@@ -7,7 +7,7 @@ import io
 
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import reads, state
 from workbench.app.widgets import escaped, html_block, md, quote_block, swatch, text_html
 from workbench.exchange.segments_table import COLUMNS, iter_segment_rows
 from workbench.retrieval import RetrieveQuery, resolve_query, retrieve_page
@@ -22,10 +22,10 @@ state.refuse_unless(state.privileges().can_read_project(),
                     "Your role may not retrieve across the whole project: open your exercise on the Code page.")
 st.caption("Read a theme across interviews: every segment of the chosen codes, with who said it and its context.")
 
-codes = {c.id: c for c in project.codes()}
-documents = project.document_names()
-coders = [c["name"] for c in project.coders()]
-attributes = project.attributes()
+codes = {c.id: c for c in reads.read(project, "codes")}
+documents = reads.read(project, "document_names")
+coders = [c["name"] for c in reads.read(project, "coders")]
+attributes = reads.read(project, "attributes")
 
 with st.container(border=True):
     a, b = st.columns([3, 2])
@@ -35,7 +35,7 @@ with st.container(border=True):
     chosen_coders = b.multiselect("Coders", coders, key="ret_coders", placeholder="all coders")
     chosen_documents = b.multiselect("Documents", list(documents), format_func=documents.get, key="ret_documents",
                                      placeholder="all documents")
-    groups = {g.name: g for g in project.groups()}
+    groups = {g.name: g for g in reads.read(project, "groups")}
     chosen_groups = b.multiselect("Document groups", list(groups), key="ret_groups", placeholder="all documents",
                                   help="only documents in any of these groups") if groups else []
     where: dict[str, list[str]] = {}
@@ -43,7 +43,7 @@ with st.container(border=True):
         columns = st.columns(min(4, len(attributes)))
         for i, attribute in enumerate(attributes):
             values = columns[i % len(columns)].multiselect(
-                md(attribute), project.attribute_values(attribute), key=f"ret_attr_{attribute}", placeholder="any")
+                md(attribute), reads.read(project, "attribute_values", attribute), key=f"ret_attr_{attribute}", placeholder="any")
             if values:
                 where[attribute] = values
 
@@ -65,10 +65,8 @@ query = query or RetrieveQuery((), None, None)
 
 # The per-document counts of a query are kept until the project changes: a page turn reads one page only.
 key = (query, project.data_version())
-if st.session_state.get("_ret_counts", (None,))[0] != key:
-    st.session_state["_ret_counts"] = (key, project.segment_counts_by_document(
-        document_ids=query.document_ids, code_ids=query.code_ids, coders=query.coders))
-counts = st.session_state["_ret_counts"][1]
+counts = reads.read(project, "segment_counts_by_document", document_ids=query.document_ids,
+                    code_ids=query.code_ids, coders=query.coders)
 total = sum(n for _, n in counts)
 
 top = st.columns([3, 1])
