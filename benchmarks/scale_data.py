@@ -9,9 +9,9 @@ with a ``role`` attribute. They are written straight into a project made by :fun
 
 from __future__ import annotations
 
+import os
 import random
 import re
-import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -53,7 +53,7 @@ def build(segments: int, documents: int, words: int = 1500) -> Path:
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")  # one per builder: two never collide
     for suffix in ("", "-wal", "-shm"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     rng = random.Random(8)
@@ -126,7 +126,7 @@ def build(segments: int, documents: int, words: int = 1500) -> Path:
             conn.executemany("INSERT INTO segments (id, guid, document_id, start, end, code_id, coder_id, memo, "
                              "created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)", segs)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.move(partial, path)
+    os.replace(partial, path)  # atomic: a reader sees no file or the whole file
     for suffix in ("-wal", "-shm"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     return path

@@ -28,6 +28,12 @@ def normalise_guid(value: str | None) -> str:
     return match.group(1).upper()
 
 
+def parse_guid(value: str) -> str | None:
+    """:func:`normalise_guid` of ``value``, or None when it is not a GUID (one match: fast per selection)."""
+    match = _GUID.match(value.strip())
+    return match.group(1).upper() if match else None
+
+
 def is_guid(value: str | None) -> bool:
     return bool(_GUID.match((value or "").strip()))
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report, derived_guid, is_guid, \
-    normalise_guid
+    normalise_guid, parse_guid
 from .qdpx_files import decode_source, internal_member, open_qdpx, parse_xml, read_member, zip_members
 from .positions import STANDARD, SourceText, choose, map_span
 from .qdpx_sets import NO_CODE_SETS, pdf_text_source, read_sets
@@ -47,26 +47,37 @@ class _Reader:
         self.selections: dict[str, list[ExSegment]] = defaultdict(list)
         self.ours = False  # written by the workbench: positions are code points, nothing to detect
         self.units: dict[str, dict[str, Any]] = {}  # the workbench's own units file, by source GUID
+        self._user_names: dict[str | None, str] = {}  # user() by value, once ``users`` is read
 
     def guid(self, value: str | None, kind: str) -> str:
         """A GUID in our form; a malformed one is replaced by a derived GUID (reported)."""
+        known = self.normalised.get(value)  # type: ignore[arg-type]
+        if known is not None:
+            return known
         value = (value or "").strip()
         known = self.normalised.get(value)
         if known is not None:
             return known
-        if is_guid(value):
-            self.normalised[value] = normalise_guid(value)
-            return self.normalised[value]
+        guid = parse_guid(value)
+        if guid is not None:
+            self.normalised[value] = guid
+            return guid
         if value not in self.guids:
             self.guids[value] = derived_guid(kind, value or str(len(self.guids)))
             self.report.convert(f"malformed GUIDs replaced ({kind} {value!r})")
         return self.guids[value]
 
     def user(self, value: str | None) -> str:
-        if not value:
-            return ""
-        key = self.normalised.get(value) or self.guid(value, "user")
-        return self.users.get(key, "")
+        """The name of the user with GUID ``value`` ("" when unknown); looked up once per value."""
+        name = self._user_names.get(value)
+        if name is None:
+            if not value:
+                name = ""
+            else:
+                key = self.normalised.get(value) or self.guid(value, "user")
+                name = self.users.get(key, "")
+            self._user_names[value] = name
+        return name
 
     def codes(self, parent_element: Any, parent: str | None, into: list[ExCode],
               notes: dict[str, tuple[str, str | None]]) -> None:
@@ -273,7 +284,7 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
         if values:
             bundle.cases.append(ExCase(derived_guid("source-case", guid), name, values, [guid]))
             report.convert("variables given on sources kept as one case per source, named after it")
-        spans = [_span(s.attrib) for s in selections]
+        spans = [_span(s) for s in selections]
         reading = choose(text, spans) if spans and not reader.ours else None
         convention = reading.convention if reading else STANDARD
         if reading:
@@ -284,8 +295,13 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
             report.positions.append({"source": name, "convention": "code points (written by the workbench)",
                                      "on_boundaries": 0, "ends": 0})
         source_user = reader.user(element.get("creatingUser"))
+        identity = text.identity and convention == STANDARD
+        length = len(text.text)
         for selection, (start, end) in zip(selections, spans):
-            span = map_span(text, convention, start, end)
+            if identity:  # the common case, as map_span would do it
+                span = (start, end) if 0 <= start < end <= length else None
+            else:
+                span = map_span(text, convention, start, end)
             if span is None:
                 report.skip("selections", "outside the text or empty")
                 continue
@@ -304,54 +320,55 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
 def _read_selection(selection: Any, span: tuple[int, int], source: str, source_user: str, codes: set[str],
                     reader: _Reader, bundle: Bundle, notes_target: dict[str, tuple[str, str | None]]) -> None:
     """One ``PlainTextSelection``: a segment per coding (the first keeps the selection's GUID)."""
-    report = reader.report
     codings, notes, memo = [], [], ""
     for child in selection:
-        if child.tag == "Coding":
+        tag = child.tag
+        if tag == "Coding":
             codings.append(child)
-        elif child.tag == "NoteRef":
+        elif tag == "NoteRef":
             notes.append(child.get("targetGUID"))
-        elif child.tag == "Description":
+        elif tag == "Description":
             memo = (child.text or "").strip()
     if not codings:
-        report.skip("selections without a coding", "a segment needs a code")
+        reader.report.skip("selections without a coding", "a segment needs a code")
         return
-    attrib = selection.attrib
     known = reader.normalised
-    sel_guid = known.get(attrib.get("guid")) or reader.guid(attrib.get("guid"), "selection")
-    selection_user = reader.user(attrib.get("creatingUser"))
+    raw_guid = selection.get("guid")
+    sel_guid = known.get(raw_guid) or reader.guid(raw_guid, "selection")  # type: ignore[arg-type]
+    selection_user = reader.user(selection.get("creatingUser"))
     for note in notes:
         notes_target.setdefault(reader.guid(note, "note"), ("segment", sel_guid))
     noted = bool(notes)
     made: list[ExSegment] = []
+    start, end = span
     for index, coding in enumerate(codings):
         code = ""
         for child in coding:
-            if child.tag == "CodeRef":
+            tag = child.tag
+            if tag == "CodeRef":
                 target = child.get("targetGUID")
-                code = known.get(target) or reader.guid(target, "code")
-            elif child.tag == "NoteRef":
+                code = known.get(target) or reader.guid(target, "code")  # type: ignore[arg-type]
+            elif tag == "NoteRef":
                 notes_target.setdefault(reader.guid(child.get("targetGUID"), "note"), ("segment", sel_guid))
                 noted = True
         if code not in codes:
-            report.skip("codings", "their code is not in the codebook")
+            reader.report.skip("codings", "their code is not in the codebook")
             continue
         coder = reader.user(coding.get("creatingUser")) or selection_user or source_user
         if not coder:
             coder = "unknown coder"
-            report.convert("codings without a known user given to 'unknown coder'")
+            reader.report.convert("codings without a known user given to 'unknown coder'")
         seg_guid = sel_guid if index == 0 else reader.guid(coding.get("guid"), "coding")
-        segment = ExSegment(seg_guid, source, span[0], span[1], code, coder, memo,
-                            coding.get("creationDateTime") or attrib.get("creationDateTime") or "")
-        made.append(segment)
+        made.append(ExSegment(seg_guid, source, start, end, code, coder, memo,
+                              coding.get("creationDateTime") or selection.get("creationDateTime") or ""))
     bundle.segments.extend(made)
     if noted:  # only selections with notes are looked up again (the notes become the segments' memos)
         reader.selections[sel_guid].extend(made)
 
 
-def _span(attrib: Any) -> tuple[int, int]:
+def _span(selection: Any) -> tuple[int, int]:
     try:
-        return int(attrib.get("startPosition")), int(attrib.get("endPosition"))
+        return int(selection.get("startPosition")), int(selection.get("endPosition"))
     except (TypeError, ValueError):
         return -1, -1
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from operator import attrgetter
 
 from .model import Bundle, ExSegment, Report
 
 MAX_NAME = 200
+_SPAN = attrgetter("start", "end")
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -92,15 +94,18 @@ def tidy(bundle: Bundle, report: Report) -> None:
     lengths = {d.guid: len(d.text) for d in documents}
     codes = {c.guid for c in bundle.codes}
     kept: list[ExSegment] = []
+    keep = kept.append
     for segment in bundle.segments:
-        segment.document = same.get(segment.document, segment.document)
-        if segment.document not in lengths or segment.code not in codes:
+        if same and segment.document in same:
+            segment.document = same[segment.document]
+        length = lengths.get(segment.document)
+        if length is None or segment.code not in codes:
             report.skip("codings", "their source or code was not imported")
             continue
-        if not 0 <= segment.start < segment.end <= lengths[segment.document]:
+        if not 0 <= segment.start < segment.end <= length:
             report.skip("codings", "outside the text")
             continue
-        kept.append(segment)
+        keep(segment)
     bundle.segments = merge_overlaps(kept, report)
     case_names: set[str] = set()
     for case in bundle.cases:
@@ -147,7 +152,9 @@ def merge_overlaps(segments: list[ExSegment], report: Report | None = None) -> l
         groups[(segment.document, segment.code, segment.coder)].append(segment)
     gone: set[int] = set()
     for group in groups.values():
-        group.sort(key=lambda s: (s.start, s.end))
+        if len(group) < 2:
+            continue
+        group.sort(key=_SPAN)
         keeper: ExSegment | None = None
         for segment in group:
             if keeper is not None and segment.start < keeper.end:

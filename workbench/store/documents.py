@@ -11,6 +11,7 @@ from ..errors import WorkbenchError
 from ..models import DocumentInfo, ParsedDocument, Span, Turn
 from . import actions
 from .base import StoreBase, chunks, new_guid, normalise_name, now
+from .bulk import insert_many
 
 
 class DocumentsMixin(StoreBase):
@@ -26,6 +27,8 @@ class DocumentsMixin(StoreBase):
             who = self._allowed(who, "can_import", "import documents").name
             self._check_new_documents(documents)
             position = self._one("SELECT coalesce(max(position), 0) FROM documents")
+            turns: list[tuple[Any, ...]] = []  # every document's, then one insertion per table
+            units: list[tuple[Any, ...]] = []
             for doc in documents:
                 position += 1
                 guid = doc.guid or new_guid()
@@ -37,18 +40,16 @@ class DocumentsMixin(StoreBase):
                 )
                 doc_id = int(cursor.lastrowid)
                 ids.append(doc_id)
-                self.conn.executemany(
-                    "INSERT INTO turns (document_id, start, end, speaker, timestamp, seconds) VALUES (?,?,?,?,?,?)",
-                    [(doc_id, t.start, t.end, t.speaker, t.timestamp, t.seconds) for t in doc.turns],
-                )
-                self.conn.executemany(
-                    "INSERT INTO units (document_id, kind, start, end) VALUES (?, ?, ?, ?)",
-                    [(doc_id, "sentence", s.start, s.end) for s in doc.sentences]
-                    + [(doc_id, "paragraph", p.start, p.end) for p in doc.paragraphs],
-                )
+                turns.extend((doc_id, t.start, t.end, t.speaker, t.timestamp, t.seconds) for t in doc.turns)
+                units.extend((doc_id, "sentence", s.start, s.end) for s in doc.sentences)
+                units.extend((doc_id, "paragraph", p.start, p.end) for p in doc.paragraphs)
                 self._audit(who, actions.document_imported(
                     {"guid": guid, "name": doc.name, "source": doc.source_name, "sha256": doc.sha256,
                      "characters": len(doc.text)}))
+            insert_many(self.conn, "turns", "INSERT INTO turns (document_id, start, end, speaker, timestamp, seconds)"
+                        " VALUES (?,?,?,?,?,?)", turns)
+            insert_many(self.conn, "units", "INSERT INTO units (document_id, kind, start, end) VALUES (?, ?, ?, ?)",
+                        units)
         return ids
 
     def _check_new_documents(self, documents: Sequence[ParsedDocument]) -> None:

@@ -14,6 +14,7 @@ from ..errors import WorkbenchError
 from ..models import NewSegment, ParsedDocument
 from . import actions
 from .base import StoreBase, in_filters, new_guid, normalise_name, now
+from .bulk import insert_many
 
 if TYPE_CHECKING:
     from ..exchange.model import ExCase, ExCode, ExDocument, ExGroup, ExMemo, ExSegment
@@ -82,10 +83,10 @@ class ExchangeMixin(StoreBase):
             return
         new = []
         for seg in segments:
-            if seg.document not in doc_ids or seg.code not in code_ids:
+            document_id, code_id = doc_ids.get(seg.document), code_ids.get(seg.code)
+            if document_id is None or code_id is None:
                 raise WorkbenchError(f"a segment refers to an unknown {'document' if seg.code in code_ids else 'code'}")
-            new.append(NewSegment(doc_ids[seg.document], seg.start, seg.end, code_ids[seg.code], seg.coder,
-                                  seg.memo))
+            new.append(NewSegment(document_id, seg.start, seg.end, code_id, seg.coder, seg.memo))
         self._check_new_segments(new)
         names = {raw: normalise_name(raw) for raw in {s.coder for s in segments}}
         coder_ids = {name: self.coder_id(name) for name in set(names.values())}
@@ -95,18 +96,23 @@ class ExchangeMixin(StoreBase):
         rows = []
         by_document: dict[int, list[list[Any]]] = {}
         code_guids = dict(self.conn.execute("SELECT id, guid FROM codes"))
-        for seg, row in sorted(zip(segments, new), key=lambda pair: (pair[1].document_id, pair[1].start)):
+        order = sorted(range(len(new)), key=[(row.document_id, row.start) for row in new].__getitem__)
+        for i in order:  # in text order (stable: equal starts keep the bundle's order)
+            seg, row = segments[i], new[i]
             guid = seg.guid if seg.guid not in taken else new_guid()
             taken.add(guid)
             created = seg.created or stamp
             coder = names[seg.coder]
-            rows.append((guid, row.document_id, row.start, row.end, row.code_id, coder_ids[coder], seg.memo or "",
-                         created, stamp))
-            by_document.setdefault(row.document_id, []).append(
-                [guid, row.start, row.end, code_guids[row.code_id], coder, seg.memo or "", created])
-        self.conn.executemany(
-            "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            memo = seg.memo or ""
+            document_id = row.document_id
+            rows.append((guid, document_id, row.start, row.end, row.code_id, coder_ids[coder], memo, created, stamp))
+            records = by_document.get(document_id)
+            if records is None:
+                records = by_document[document_id] = []
+            records.append([guid, row.start, row.end, code_guids[row.code_id], coder, memo, created])
+        insert_many(self.conn, "segments",
+                    "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         documents = dict(self.conn.execute("SELECT id, guid FROM documents"))
         self._audit_many((who, actions.segments_imported(documents[doc_id], records, source))
                          for doc_id, records in by_document.items())

@@ -152,7 +152,9 @@ class SegmentsMixin(StoreBase):
                 if length is None:
                     raise WorkbenchError(f"no document with id {seg.document_id}")
                 lengths[seg.document_id] = length
-            self._check_span(seg.document_id, seg.start, seg.end, lengths[seg.document_id])
+            start, end = seg.start, seg.end
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= lengths[seg.document_id]):
+                self._check_span(seg.document_id, start, end, lengths[seg.document_id])  # says what is wrong
             if seg.code_id not in known_codes:
                 if self._one("SELECT 1 FROM codes WHERE id = ?", (seg.code_id,)) is None:
                     raise WorkbenchError(f"unknown code id {seg.code_id}")
@@ -162,7 +164,7 @@ class SegmentsMixin(StoreBase):
                 coder = names[seg.coder] = normalise_name(seg.coder)
             if not coder:
                 raise WorkbenchError("a segment needs a coder (use --coder NAME)")
-            batch[(seg.document_id, seg.code_id, coder)].append((seg.start, seg.end))
+            batch[(seg.document_id, seg.code_id, coder)].append((start, end))
         coder_ids = dict(self.conn.execute("SELECT name, id FROM coders"))
         for (doc_id, code_id, coder), spans in batch.items():
             spans.sort()
