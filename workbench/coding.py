@@ -6,6 +6,7 @@ Pure Python: the coding page renders what :func:`transcript_pieces` returns and 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,9 +27,38 @@ class Piece(NamedTuple):
     label: bool = False
 
 
-def transcript_pieces(text: str, segments: Sequence[Segment], turns: Sequence[Turn]) -> list[Piece]:
+BLOCK_SIZE = 4_000
+
+
+def block_bounds(text: str, turns: Sequence[Turn], size: int = BLOCK_SIZE) -> list[int]:
+    """Where a long transcript is cut into blocks the browser can lay out one at a time: ``[0, c1, …, len(text)]``.
+    Every cut lies just after a line break, so the blocks read exactly as the whole text (a block ends a line
+    where the text does); a cut is made at the first turn start at least ``size`` code points into the block,
+    or, when no turn starts within ``2 * size``, at the first line break from there on."""
+    length = len(text)
+    starts = sorted({t.start for t in turns if 0 < t.start < length and text[t.start - 1] == "\n"})
+    bounds = [0]
+    while bounds[-1] + size < length:
+        begin = bounds[-1]
+        at = bisect_left(starts, begin + size)
+        if at < len(starts) and starts[at] < begin + 2 * size:
+            cut = starts[at]
+        else:
+            cut = text.find("\n", begin + size - 1) + 1
+            if cut <= 0:
+                break
+        if cut >= length:
+            break
+        bounds.append(cut)
+    bounds.append(length)
+    return bounds if length else [0]
+
+
+def transcript_pieces(text: str, segments: Sequence[Segment], turns: Sequence[Turn],
+                      cuts: Iterable[int] = ()) -> list[Piece]:
     """Split the text at every segment and speaker-label boundary (flat pieces, never nested), so overlapping
-    segments render as pieces that each carry all segments covering them. O((n + s) log s)."""
+    segments render as pieces that each carry all segments covering them; also at every offset in ``cuts``
+    (block bounds: no piece crosses one). O((n + s) log s)."""
     labels = [(t.start, label_end(text, t)) for t in turns if t.speaker]
     labels = [(s, e) for s, e in labels if e > s]
     opening: dict[int, list[int]] = defaultdict(list)
@@ -37,7 +67,7 @@ def transcript_pieces(text: str, segments: Sequence[Segment], turns: Sequence[Tu
         opening[seg.start].append(seg.id)
         closing[seg.end].append(seg.id)
     label_at = {start: end for start, end in labels}
-    bounds = sorted({0, len(text), *opening, *closing, *label_at, *label_at.values()})
+    bounds = sorted({0, len(text), *opening, *closing, *label_at, *label_at.values(), *cuts})
     bounds = [b for b in bounds if 0 <= b <= len(text)]
     active: dict[int, None] = {}
     label_until = -1

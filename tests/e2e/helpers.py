@@ -31,22 +31,41 @@ def open_transcript(page, app, document: str, start: int | None = None) -> None:
     page.wait_for_timeout(300)
 
 
+PIECE_AT = """(offset) => {
+  const t = document.querySelector('[data-testid="transcript"]');
+  const block = [...t.children].find(b => +b.dataset.start <= offset && offset < +b.dataset.end);
+  return block && [...block.children].find(p => +p.dataset.start <= offset && offset < +p.dataset.end);
+}"""
+
+
 def char_box(page, offset: int) -> dict:
-    """The on-screen box of the character at code-point ``offset`` (scrolled into view first)."""
+    """The on-screen box of the character at code-point ``offset``, scrolled into view first (and again until it
+    stays put: the blocks that come into view are laid out only then and may move the text)."""
     return page.evaluate(
-        """(offset) => {
-          const t = document.querySelector('[data-testid="transcript"]');
-          const piece = [...t.children].find(p => +p.dataset.start <= offset && offset < +p.dataset.end);
-          const node = piece.firstChild;
-          let units = 0, cps = +piece.dataset.start;
-          while (cps < offset) { const c = node.data.codePointAt(units); units += c > 0xffff ? 2 : 1; cps++; }
-          const c = node.data.codePointAt(units);
-          const range = document.createRange();
-          range.setStart(node, units); range.setEnd(node, units + (c > 0xffff ? 2 : 1));
-          piece.scrollIntoView({block: 'center'});
-          const r = range.getClientRects()[0] || range.getBoundingClientRect();
-          return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
-        }""",
+        """async (offset) => {
+          const pieceAt = %s;
+          const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+          const box = () => {
+            const piece = pieceAt(offset);
+            const node = piece.firstChild;
+            let units = 0, cps = +piece.dataset.start;
+            while (cps < offset) { const c = node.data.codePointAt(units); units += c > 0xffff ? 2 : 1; cps++; }
+            const c = node.data.codePointAt(units);
+            const range = document.createRange();
+            range.setStart(node, units); range.setEnd(node, units + (c > 0xffff ? 2 : 1));
+            const r = range.getClientRects()[0] || range.getBoundingClientRect();
+            return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+          };
+          let before = null;
+          for (let tries = 0; tries < 10; tries++) {
+            pieceAt(offset).scrollIntoView({block: 'center'});
+            await frame();
+            const now = box();
+            if (before && Math.abs(now.top - before.top) < 0.5 && Math.abs(now.left - before.left) < 0.5) return now;
+            before = now;
+          }
+          return before;
+        }""" % PIECE_AT,
         offset,
     )
 

@@ -140,7 +140,8 @@ def test_timestamps_numbers_and_code_names_beside_the_stripes(page, app, project
         const t = document.querySelector('[data-testid="transcript"]');
         return [...document.querySelectorAll('.wb-gutter-mark')].slice(0, 3).map(m => {
             const offset = +m.dataset.offset;
-            const piece = [...t.children].find(p => +p.dataset.start <= offset && offset < +p.dataset.end);
+            const piece = [...t.querySelectorAll('.wb-piece')]
+                .find(p => +p.dataset.start <= offset && offset < +p.dataset.end);
             const r = document.createRange(); r.setStart(piece.firstChild, offset - +piece.dataset.start);
             r.setEnd(piece.firstChild, offset - +piece.dataset.start + 1);
             return [m.getBoundingClientRect().top, r.getClientRects()[0].top];

@@ -9,13 +9,14 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.coding import transcript_pieces
+from workbench.coding import block_bounds, transcript_pieces
 from workbench.models import Code, Segment, Turn
 
 ASSETS = Path(__file__).parent / "components" / "highlighter"
+JS_PARTS = ("text.js", "layers.js", "highlighter.js")  # one module, split by concern
 _COMPONENT = st.components.v2.component(
     "workbench.highlighter",
-    js=(ASSETS / "highlighter.js").read_text(encoding="utf-8"),
+    js="\n".join((ASSETS / part).read_text(encoding="utf-8") for part in JS_PARTS),
     css=(ASSETS / "highlighter.css").read_text(encoding="utf-8"),
     isolate_styles=False,
 )
@@ -32,7 +33,8 @@ def highlighter_data(
     with their colours, and what to mark (pending selection, focused segment) or scroll to. The text itself
     travels only when ``send_text`` (the browser keeps it under ``text_key``). The version covers what the
     pieces look like, not the marks: the browser draws a new selection or focus over the text it has."""
-    pieces = transcript_pieces(text, segments, turns)
+    blocks = block_bounds(text, turns)
+    pieces = transcript_pieces(text, segments, turns, cuts=blocks)
     index = {seg.id: i for i, seg in enumerate(segments)}
     rows = [[p.start, p.end, 1 if p.label else 0, [index[s] for s in p.segment_ids if s in index]]
             for p in pieces]
@@ -43,7 +45,8 @@ def highlighter_data(
                  tuple((c, codes[c].name, codes[c].colour) for c in sorted({s.code_id for s in segments})))
     version = hashlib.sha1(repr(signature).encode("utf-8")).hexdigest()
     return {
-        "document": document, "version": version, "length": len(text), "pieces": rows, "segments": shown,
+        "document": document, "version": version, "length": len(text), "blocks": blocks, "pieces": rows,
+        "segments": shown,
         "text_key": text_key, "text": text if send_text else None,
         "pending": list(pending) if pending else None, "focus": list(focus) if focus else None,
         "scroll_to": scroll_to, "scroll_key": scroll_key, "height": height,
