@@ -31,7 +31,7 @@ from ..errors import WorkbenchError
 from ..models import Span
 from ..store import Project
 from .data import AnalysisData, Item, Scope, load
-from .sweep import code_pair_counts, pair_indexes, partner_ranges, unit_hits
+from .sweep import PairCounter, pair_indexes, partner_ranges, unit_hits
 
 UNITS = ("overlap", "near", "sentence", "turn", "paragraph", "document")
 PAIR_UNITS = ("overlap", "near")
@@ -186,15 +186,15 @@ def cooccurrence(project: Project, unit: str = "overlap", distance: int | None =
     elif distance is not None and unit != "near":
         distance = None
     data = data or load(project, scope)
-    counts: dict[tuple[int, int], int] = {}
     frequency: Counter[int] = Counter()
     columns = data.columns()
+    counter = PairCounter(columns.code)
     if unit in PAIR_UNITS:
         gap = -1 if unit == "overlap" else int(distance or 0)
         total = len(columns)
         frequency.update(dict(zip(*(a.tolist() for a in np.unique(columns.code, return_counts=True)))))
         for left, right in pair_indexes(columns, gap):
-            code_pair_counts(columns.code[left], columns.code[right], counts)
+            counter.add(columns.code[left], columns.code[right])
     else:
         units = _units(project, unit, data.document_ids)
         total = sum(len(spans) for spans in units.values())
@@ -207,7 +207,8 @@ def cooccurrence(project: Project, unit: str = "overlap", distance: int | None =
         frequency.update(dict(zip(*(a.tolist() for a in np.unique(present_code, return_counts=True)))))
         stop = np.searchsorted(present_unit, present_unit, side="right")
         for left, right in partner_ranges(np.arange(len(present)) + 1, stop):
-            code_pair_counts(present_code[left], present_code[right], counts)
+            counter.add(present_code[left], present_code[right])
+    counts = counter.counts()
     pairs = []
     for (first, second), n12 in counts.items():
         a, b = sorted((first, second), key=lambda c: data.names[c])

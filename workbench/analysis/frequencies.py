@@ -113,7 +113,9 @@ def _words_coded(project: Project, group: np.ndarray, document: np.ndarray, star
     if not len(group):
         return words, np.zeros((0, 2), dtype=np.int64)
     stride = int(end.max()) + 2
-    order = np.argsort((group * (int(document.max()) + 1) + document) * stride + start, kind="stable")
+    # the rows come in document and start order: a stable sort by group alone gives group, document, start order
+    # (a radix sort when the groups fit 16 bits)
+    order = np.argsort(group.astype(np.int16 if size < 2 ** 15 else np.int64), kind="stable")
     group, document, start, end = group[order], document[order], start[order], end[order]
     # one global axis: (group, document) runs laid end to end, so a running maximum joins spans within a run only
     change = (group[1:] != group[:-1]) | (document[1:] != document[:-1])
@@ -132,7 +134,8 @@ def _words_coded(project: Project, group: np.ndarray, document: np.ndarray, star
 
 
 def _words_in_spans(project: Project, document: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """``len(text[start:end].split())`` for each span, computed from each text's word starts."""
+    """``len(text[start:end].split())`` for each span: whether its first character is a word's, plus the word
+    starts after it and before its end (counted once per batch of texts)."""
     counted = np.zeros(len(start), dtype=np.int64)
     order = np.argsort(document, kind="stable")
     wanted, first = np.unique(document[order], return_index=True)
@@ -145,17 +148,16 @@ def _words_in_spans(project: Project, document: np.ndarray, start: np.ndarray, e
         texts = project.document_texts([int(wanted[k]) for k in batch])
         pieces = [texts[int(wanted[k])] for k in batch]
         offsets = np.cumsum([0] + [len(p) for p in pieces])
-        codes = np.frombuffer("".join(pieces).encode("utf-32-le"), dtype=np.uint32)
-        space = _SPACE[np.minimum(codes, 0x3000)] & (codes <= 0x3000)
+        space = _spaces("".join(pieces))
         begins = ~space
         begins[1:] &= space[:-1]
-        total = np.zeros(len(codes) + 1, dtype=np.int64)
-        np.cumsum(begins, out=total[1:])
-        for slot, k in enumerate(batch):
-            chosen = order[bounds[k]:bounds[k + 1]]
-            s = start[chosen] + offsets[slot]
-            e = end[chosen] + offsets[slot]
-            counted[chosen] = (~space[s]).astype(np.int64) + total[e] - total[s + 1]
+        before = np.zeros(len(space) + 1, dtype=np.int32)  # word starts before each position (a batch < 2**31)
+        np.cumsum(begins, out=before[1:])
+        # the batch's documents are consecutive in ``order``: their spans are one slice of it
+        chosen = order[bounds[batch[0]]:bounds[batch[-1] + 1]]
+        shift = np.repeat(offsets[:-1], bounds[np.array(batch) + 1] - bounds[np.array(batch)])
+        s, e = start[chosen] + shift, end[chosen] + shift
+        counted[chosen] = (~space[s]).astype(np.int64) + before[e] - before[s + 1]
         batch.clear()
 
     for k in range(len(wanted)):
@@ -167,6 +169,19 @@ def _words_in_spans(project: Project, document: np.ndarray, start: np.ndarray, e
     if batch:
         flush()
     return counted
+
+
+_SPACE_LATIN1 = _SPACE[:256].copy()
+
+
+def _spaces(text: str) -> np.ndarray:
+    """For each character of ``text``: whether ``str.split()`` splits on it. One byte per character when the text
+    is Latin-1 (most transcripts), four otherwise."""
+    try:
+        return np.take(_SPACE_LATIN1, np.frombuffer(text.encode("latin-1"), dtype=np.uint8))
+    except UnicodeEncodeError:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        return _SPACE[np.minimum(codes, 0x3000)] & (codes <= 0x3000)
 
 
 @dataclass
@@ -240,23 +255,40 @@ def attribute_matrix(project: Project, attribute: str, measure: str = "segments"
         values = [label for label in labels if label in used] + sorted(used - set(labels), key=_value_order)
     else:
         values = sorted({c.values[attribute] for c in cases.values() if c.values.get(attribute)}, key=_value_order)
-    doc_cases = project.document_cases()
-    column = {v: i for i, v in enumerate(values)}
-    counts = [[0] * len(values) for _ in data.code_ids]
-    row = {code_id: i for i, code_id in enumerate(data.code_ids)}
-    seen: set[tuple[int, int, Any]] = set()
-    for doc_id, items in data.by_document.items():
-        for item in items:
-            for case_id in doc_cases.get(doc_id, []):
-                value = cases[case_id].values.get(attribute)
-                if not value:
-                    continue
-                key = (item[3], column[value], {"segments": item[5], "documents": doc_id, "cases": case_id}[measure])
-                if key not in seen:
-                    seen.add(key)
-                    counts[row[item[3]]][column[value]] += 1
+    counts = _matrix_counts(data, project.document_cases(), cases, attribute, values, measure)
     sizes: dict[str, int] = defaultdict(int)
     for case in cases.values():
         if case.values.get(attribute):
             sizes[case.values[attribute]] += 1
     return AttributeMatrix(attribute, measure, values, [data.names[c] for c in data.code_ids], counts, dict(sizes))
+
+
+
+def _matrix_counts(data: AnalysisData, doc_cases: dict[int, list[int]], cases: dict[int, Any], attribute: str,
+                   values: list[str], measure: str) -> list[list[int]]:
+    """Code × value counts: each item (segment) meets every (value, case) of its document's cases; a cell counts
+    the distinct items, documents or cases among what it met."""
+    column = {v: i for i, v in enumerate(values)}
+    links = sorted((doc, column[cases[case].values[attribute]], case) for doc, ids in doc_cases.items()
+                   for case in ids if cases[case].values.get(attribute))
+    width = len(values)
+    size = len(data.code_ids) * width
+    columns = data.columns()
+    if not links or not len(columns) or not size:
+        return np.zeros((len(data.code_ids), width), dtype=np.int64).tolist()
+    link = np.array(links, dtype=np.int64).reshape(len(links), 3)
+    rank = np.full(max(int(columns.code.max()), max(data.code_ids)) + 1, -1, dtype=np.int64)
+    rank[data.code_ids] = np.arange(len(data.code_ids))
+    first = np.searchsorted(link[:, 0], columns.document, side="left")
+    stop = np.searchsorted(link[:, 0], columns.document, side="right")
+    keys = []
+    for row, hit in partner_ranges(first, stop):
+        key = {"segments": row, "documents": columns.document[row], "cases": link[hit, 2]}[measure]
+        keys.append((rank[columns.code[row]] * width + link[hit, 1], key))
+    if not keys:
+        return np.zeros((len(data.code_ids), width), dtype=np.int64).tolist()
+    cell = np.concatenate([c for c, _ in keys])
+    key = np.concatenate([k for _, k in keys])
+    span = int(key.max()) + 1
+    distinct = np.unique(cell * span + key)
+    return _group_counts(distinct // span, size).reshape(len(data.code_ids), width).tolist()

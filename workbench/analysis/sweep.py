@@ -25,6 +25,10 @@ class Columns:
                     coder: np.ndarray, ids: np.ndarray) -> Columns:
         """Columns from arrays (with the stored segment ids), sorted by document and start."""
         columns = cls([])
+        if _in_order(document, start):  # as the store reads them (its index): no sort, no copy
+            columns.document, columns.start, columns.end, columns.code, columns.coder, columns.ids = (
+                document, start, end, code, coder, ids)
+            return columns
         order = np.lexsort((start, document))
         columns.document, columns.start, columns.end = document[order], start[order], end[order]
         columns.code, columns.coder, columns.ids = code[order], coder[order], ids[order]
@@ -38,13 +42,21 @@ class Columns:
         else:
             table = np.zeros((0, 5), dtype=np.int64)
         self.document, self.start, self.end, self.code, self.coder = (table[:, i].copy() for i in range(5))
-        order = np.lexsort((self.start, self.document))
-        if count and not np.array_equal(order, np.arange(count)):
+        if not _in_order(self.document, self.start):
+            order = np.lexsort((self.start, self.document))
             for name in ("document", "start", "end", "code", "coder"):
                 setattr(self, name, getattr(self, name)[order])
 
     def __len__(self) -> int:
         return len(self.start)
+
+
+def _in_order(document: np.ndarray, start: np.ndarray) -> bool:
+    """Whether rows are sorted by document, then start (a stable sort would leave them as they are)."""
+    if len(document) < 2:
+        return True
+    later = document[1:] > document[:-1]
+    return bool(np.all(later | ((document[1:] == document[:-1]) & (start[1:] >= start[:-1]))))
 
 
 def _stride(*arrays: np.ndarray, reach: int = 0) -> int:
@@ -89,18 +101,31 @@ def pair_indexes(columns: Columns, distance: int) -> Iterator[tuple[np.ndarray, 
     yield from partner_ranges(first, stop)
 
 
-def code_pair_counts(code_a: np.ndarray, code_b: np.ndarray, counts: dict[tuple[int, int], int]) -> None:
-    """Add the pairs of different codes to ``counts`` (keyed ``(smaller id, larger id)``)."""
-    keep = code_a != code_b
-    low = np.minimum(code_a[keep], code_b[keep])
-    high = np.maximum(code_a[keep], code_b[keep])
-    if not len(low):
-        return
-    base = int(high.max()) + 1
-    keys, tally = np.unique(low * base + high, return_counts=True)
-    for key, n in zip(keys.tolist(), tally.tolist()):
-        pair = (key // base, key % base)
-        counts[pair] = counts.get(pair, 0) + n
+class PairCounter:
+    """Counts of pairs of different codes, added chunk by chunk: each code gets a dense rank, each unordered pair
+    ``rank_low * n + rank_high`` a bin of one ``np.bincount`` (no sort, no Python loop per pair)."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self.code_ids = np.unique(codes)
+        self.n = len(self.code_ids)
+        self.rank = np.zeros(int(self.code_ids.max(initial=0)) + 1, dtype=np.int64)
+        self.rank[self.code_ids] = np.arange(self.n)
+        self.tally = np.zeros(self.n * self.n, dtype=np.int64)
+
+    def add(self, code_a: np.ndarray, code_b: np.ndarray) -> None:
+        """Add the pairs ``(code_a[i], code_b[i])`` whose codes differ."""
+        a, b = self.rank[code_a], self.rank[code_b]
+        keep = a != b
+        if not keep.any():
+            return
+        a, b = a[keep], b[keep]
+        self.tally += np.bincount(np.minimum(a, b) * self.n + np.maximum(a, b), minlength=self.n * self.n)
+
+    def counts(self) -> dict[tuple[int, int], int]:
+        """``{(smaller code id, larger code id): count}`` for every pair counted at least once."""
+        found = np.flatnonzero(self.tally)
+        low, high = self.code_ids[found // max(self.n, 1)], self.code_ids[found % max(self.n, 1)]
+        return dict(zip(zip(low.tolist(), high.tolist()), self.tally[found].tolist()))
 
 
 def unit_hits(columns: Columns, unit_document: np.ndarray, unit_start: np.ndarray,
