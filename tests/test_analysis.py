@@ -126,7 +126,7 @@ def test_filters_coder_case_attribute_and_documents(study) -> None:
         cooccurrence(study, scope=Scope.of(coders=["nobody"]))
     with pytest.raises(WorkbenchError, match="unknown case attribute 'age'"):
         cooccurrence(study, scope=Scope.of(where={"age": ["3"]}))
-    with pytest.raises(WorkbenchError, match="needs --distance"):
+    with pytest.raises(WorkbenchError, match="needs a distance"):
         cooccurrence(study, "near")
     with pytest.raises(WorkbenchError, match="unknown unit"):
         cooccurrence(study, "chapter")
@@ -275,7 +275,8 @@ def test_cli_cooccurrence_json_contract(study, tmp_path, cli) -> None:
     assert "sentences in which both codes" in table
     svg = tmp_path / "heat.svg"
     assert cli("cooccurrence", path, "--svg", svg).returncode == 0 and svg.read_text().startswith("<svg")
-    for args, fragment in ((("--unit", "near"), "needs --distance"), (("--unit", "chapter"), "invalid choice"),
+    for args, fragment in ((("--unit", "near"), "needs a distance: a number of characters, 0 or more (--distance N)"),
+                           (("--unit", "chapter"), "invalid choice"),
                            (("--where", "role"), "ATTRIBUTE=VALUE"), (("--coder", "nobody"), "no coder named")):
         failed = cli("cooccurrence", path, *args)
         assert failed.returncode == 2 and failed.stderr.startswith("error: ") and fragment in failed.stderr

@@ -17,7 +17,7 @@ from . import __version__
 from .accounts_cli import register_accounts
 from .agreement.cli import register_agreement
 from .analysis.cli import register_analysis
-from .cli_common import default_coder, open_from_args as _open
+from .cli_common import cli_message, default_coder, open_from_args as _open
 from .codebook_cli import register_codebook
 from .coding_cli import register_coding
 from .backup_cli import register_backup, serve_backup
@@ -292,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = args.handler(args)
     except WorkbenchError as exc:
-        sys.stderr.write(f"error: {terminal_text(exc)}\n")
+        sys.stderr.write(f"error: {terminal_text(cli_message(exc))}\n")
         return 2
     except BrokenPipeError:
         return 0

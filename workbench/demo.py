@@ -30,7 +30,7 @@ def find_demo_source(source: str | Path | None = None) -> Path:
         if (folder / "interviews").is_dir() and (folder / "codebook" / "geuzenveld.yaml").is_file():
             return folder
     raise WorkbenchError("cannot find the demo material (interviews/ and codebook/geuzenveld.yaml); "
-                         "give the folder with --source")
+                         "give the folder that holds it", cli="source")
 
 
 def build_demo(path: str | Path, source: str | Path | None = None,

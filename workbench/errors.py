@@ -9,14 +9,16 @@ import sqlite3
 class WorkbenchError(Exception):
     """A problem with the user's input or project, with a one-line message meant for the user.
 
-    The command line prints it as ``error: <message>`` and exits with status 2; the app shows it as an
-    error box, in the app's words (``in_app``, when the message names a command-line flag). Whatever raised it
-    has left the project file exactly as it was.
+    The message is in words that fit everywhere (the app shows it as it is): it names no command-line flag.
+    When the command line's user fixes it with a flag, ``cli`` names what is missing (a key such as ``"coder"``
+    or ``"force"``), and the command line adds its flag to the line it prints (``workbench.cli_common``): exit
+    status 2, ``error: <message> (<flag>)``. Whatever raised it has left the project file exactly as it was.
     """
 
-    def __init__(self, message: str, in_app: str | None = None) -> None:
+    def __init__(self, message: str, in_app: str | None = None, cli: str | None = None) -> None:
         super().__init__(" ".join(str(message).split()))
         self._in_app = " ".join(in_app.split()) if in_app else None
+        self.cli = cli
 
     @property
     def message(self) -> str:
@@ -24,7 +26,7 @@ class WorkbenchError(Exception):
 
     @property
     def in_app(self) -> str:
-        """The message as the app shows it: no command-line flags."""
+        """The message as the app shows it (``in_app`` is only for a message given in the command line's words)."""
         return self._in_app or str(self)
 
 

@@ -30,11 +30,9 @@ def import_sources(
     project stays exactly as it was. ``progress(done, total, file name)`` is called as files are parsed.
     """
     if name is not None and len(sources) != 1:
-        raise WorkbenchError("--name can only be used when importing a single file",
-                             in_app="a name can only be given when importing a single file")
+        raise WorkbenchError("a name can only be given when importing a single file", cli="name")
     if not sources and cases is None:
-        raise WorkbenchError("nothing to import: give one or more files, or --cases CSV",
-                             in_app="nothing to import: choose one or more files, or a cases CSV")
+        raise WorkbenchError("nothing to import: choose one or more files, or a cases CSV", cli="cases")
     parsed: list[ParsedDocument] = []
     for index, (filename, data) in enumerate(sources):
         if progress:

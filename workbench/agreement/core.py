@@ -104,7 +104,7 @@ def load(project: Project, coders: Sequence[str], unit: str = "character", codes
     if unit not in UNITS:
         raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
     if not isinstance(overlap, int) or not 1 <= overlap <= 100:
-        raise WorkbenchError(f"--overlap is a percentage from 1 to 100, not {overlap!r}")
+        raise WorkbenchError(f"the overlap is a percentage from 1 to 100, not {overlap!r}", cli="overlap")
     names_by_id = project.coder_names()
     chosen: list[str] = []
     for name in coders:
@@ -113,7 +113,7 @@ def load(project: Project, coders: Sequence[str], unit: str = "character", codes
             raise WorkbenchError(f"coder {found!r} is named twice")
         chosen.append(found)
     if len(chosen) < 2:
-        raise WorkbenchError("agreement needs at least two coders (--coders A,B)")
+        raise WorkbenchError("agreement needs at least two coders", cli="coders")
     all_codes = project.codes()
     names = display_names(all_codes)
     wanted = [project.resolve_code(c).id for c in codes] if codes else None

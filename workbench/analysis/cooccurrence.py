@@ -182,7 +182,7 @@ def cooccurrence(project: Project, unit: str = "overlap", distance: int | None =
         raise WorkbenchError(f"unknown unit {unit!r}; use one of {', '.join(UNITS)}")
     if unit == "near":
         if distance is None or distance < 0:
-            raise WorkbenchError("the unit 'near' needs --distance N (characters, 0 or more)")
+            raise WorkbenchError("the unit 'near' needs a distance: a number of characters, 0 or more", cli="distance")
     elif distance is not None and unit != "near":
         distance = None
     data = data or load(project, scope)

@@ -30,7 +30,7 @@ def read_codings(project: Project, data: bytes, source: str, default_coder: str 
         raise WorkbenchError(f"{source} needs the columns document,start,end,code,coder[,memo] "
                              "(or document,quote,code,coder[,memo])")
     if "coder" not in header and not default_coder:
-        raise WorkbenchError(f"{source} has no coder column; add one or give --coder")
+        raise WorkbenchError(f"{source} has no coder column; add one, or name the coder", cli="coder")
     doc_ids: dict[str, int] = {}
     texts: dict[int, str] = {}
     code_ids: dict[str, int] = {}

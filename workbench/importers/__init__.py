@@ -35,9 +35,8 @@ def check_size(size: int, source: str, max_mb: float) -> None:
     """Refuse a file larger than ``max_mb`` megabytes."""
     if size > max_mb * 1024 * 1024:
         shown = f"{size / 1024 / 1024:.1f} MB" if size >= 100 * 1024 else f"{size / 1024:.1f} KB"
-        raise WorkbenchError(f"{source} is {shown}, over the limit of {max_mb:g} MB (raise it with --max-mb)",
-                             in_app=f"{source} is {shown}, over the limit of {max_mb:g} MB (raise the size limit "
-                                    "per file)")
+        raise WorkbenchError(f"{source} is {shown}, over the limit of {max_mb:g} MB; raise the size limit per file",
+                             cli="max_mb")
 
 
 def document_name(filename: str) -> str:

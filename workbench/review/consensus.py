@@ -69,7 +69,7 @@ class Review:
 def _consensus_name(consensus: str, coders: Sequence[str]) -> str:
     name = normalise_name(consensus)
     if not name:
-        raise WorkbenchError("the consensus coding needs a coder name (--consensus NAME)")
+        raise WorkbenchError("the consensus coding needs a coder name", cli="consensus")
     if name in coders:
         raise WorkbenchError(f"the consensus coder must not be one of the reviewed coders ({name!r})")
     return name
@@ -104,7 +104,7 @@ def decide(project: Any, coders: str | Sequence[str], item: str, decision: str, 
         found = queue.find(item)
         spans = found.spans_for(decision, start, end)
         if decision != "edit" and (start is not None or end is not None):
-            raise WorkbenchError("--start and --end belong to the edit decision")
+            raise WorkbenchError("a start and an end belong to the edit decision only", cli="span")
         return project.record_decision(
             item=found.key, coder_a=queue.coders[0], coder_b=queue.coders[1], consensus=name,
             document_id=found.document_id, document_guid=found.document_guid, code_id=found.code_id,

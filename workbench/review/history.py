@@ -140,7 +140,7 @@ def diff(entries: Sequence[AuditEntry], since: datetime | None, until: datetime 
     now), so it sums up exactly the changes :func:`history` lists for the same range: codes added, removed and
     changed (each changed field with its old and new value), by path."""
     if since is not None and until is not None and since > until:
-        raise WorkbenchError("--since must not be later than --until")
+        raise WorkbenchError("the start of the period must not be later than its end", cli="period")
     old = codebook_at(entries, since, before=True) if since is not None else {}
     new = codebook_at(entries, until)
     added = sorted((new[g]["path"], g) for g in new.keys() - old.keys())

@@ -146,7 +146,7 @@ class ReviewItem:
             return [(s, e) for s, e in joined]
         if decision == "edit":
             if start is None or end is None:
-                raise WorkbenchError("an edited span needs its start and end (--start N --end N)")
+                raise WorkbenchError("an edited span needs its start and end", cli="span")
             if start >= end:
                 raise WorkbenchError(f"the edited span's start {start} must be before its end {end}")
             if not (max(start, self.start) < min(end, self.end)):
@@ -205,7 +205,7 @@ def parse_coders(value: str | Sequence[str]) -> tuple[str, str]:
     """``"A,B"`` (or a pair) → two distinct coder names."""
     names = [n.strip() for n in (value.split(",") if isinstance(value, str) else value) if n.strip()]
     if len(names) != 2:
-        raise WorkbenchError("review compares exactly two coders: --coders A,B")
+        raise WorkbenchError("review compares exactly two coders", cli="coders")
     if names[0] == names[1]:
         raise WorkbenchError("choose two different coders to review")
     return names[0], names[1]
@@ -217,7 +217,7 @@ def build_queue(project: Any, coders: str | Sequence[str], codes: Sequence[str] 
     (by name or path). Unknown coders, codes and documents are refused with a one-line message."""
     pair = parse_coders(coders)
     if isinstance(overlap, bool) or not isinstance(overlap, int) or not 1 <= overlap <= 100:
-        raise WorkbenchError(f"--overlap is a percentage from 1 to 100, not {overlap!r}")
+        raise WorkbenchError(f"the overlap is a percentage from 1 to 100, not {overlap!r}", cli="overlap")
     for name in pair:
         project.coder_id(name, create=False)
     all_codes: dict[int, Code] = {c.id: c for c in project.codes()}

@@ -197,9 +197,9 @@ class AccountsMixin(StoreBase):
         account = self.account(name)
         if account is None:
             if not name:
-                raise WorkbenchError("this project has accounts: log in (or give --coder NAME with your account)")
-            raise WorkbenchError(f"{name!r} is not an account of this project; an admin adds it with: "
-                                 f"workbench user add {self.path} NAME --role coder")
+                raise WorkbenchError("this project has accounts: log in with your account", cli="account")
+            raise WorkbenchError(f"{name!r} is not an account of this project; an admin adds it",
+                                 cli="add_account")
         # student_exercises: from the exercises part of the store (store/exercises.py)
         documents, submitted = self.student_exercises(account.name) if account.role == "student" else ((), ())
         return Privileges(account.name, account.role, blind, frozenset(documents), frozenset(submitted))

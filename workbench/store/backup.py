@@ -89,7 +89,7 @@ def backup_project(project_path: str | Path, out: str | Path, force: bool = Fals
             Path(f"{project_path.resolve()}-wal"), Path(f"{project_path.resolve()}-shm")):
         raise WorkbenchError(f"{out} is the project file itself; choose another file name for the backup")
     if out.exists() and not force:
-        raise WorkbenchError(f"{out} already exists; choose another name or add --force to replace it")
+        raise WorkbenchError(f"{out} already exists; choose another name, or replace it", cli="force")
     with open_project(project_path) as project:
         _copy_database(project.conn, out)
     return out
@@ -123,8 +123,8 @@ def restore_project(backup: str | Path, project_path: str | Path, force: bool = 
             _record_restore(project_path, backup)
             return None
         if not force:
-            raise WorkbenchError(f"{project_path} exists; add --force to replace it with the backup (the current "
-                                 "file is then kept beside it)")
+            raise WorkbenchError(f"{project_path} exists; replace it with the backup only when you mean to (the "
+                                 "current file is then kept beside it)", cli="force")
         saved = project_path.with_name(f"{project_path.stem}.before-restore-{_stamp()}{project_path.suffix}")
         with open_project(project_path) as project:
             _copy_database(project.conn, saved)

@@ -16,7 +16,7 @@ class CodersMixin(StoreBase):
         """The id of coder ``name``, created (role ``coder``) if new and ``create`` is set."""
         name = normalise_name(name)
         if not name:
-            raise WorkbenchError("a coder needs a name (use --coder NAME)")
+            raise WorkbenchError("a coder needs a name", cli="coder")
         found = self._one("SELECT id FROM coders WHERE name = ?", (name,))
         if found is not None:
             return int(found)

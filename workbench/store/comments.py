@@ -46,7 +46,7 @@ class CommentsMixin(StoreBase):
         author = normalise_name(author)
         text = (text or "").strip()
         if not author:
-            raise WorkbenchError("a comment needs its author (use --coder NAME)")
+            raise WorkbenchError("a comment needs its author", cli="coder")
         if not text:
             raise WorkbenchError("a comment needs some text")
         if len(text) > MAX_COMMENT:

@@ -58,9 +58,8 @@ class DocumentsMixin(StoreBase):
         for doc in documents:
             if doc.name in names_seen:
                 raise WorkbenchError(f"two files would both become document {doc.name!r} ({names_seen[doc.name]}, "
-                                     f"{doc.source_name}); import one of them separately with --name",
-                                     in_app=f"two files would both become document {doc.name!r} "
-                                            f"({names_seen[doc.name]}, {doc.source_name}); rename one of them")
+                                     f"{doc.source_name}); rename one of them, or import it separately under "
+                                     "another name", cli="name")
             names_seen[doc.name] = doc.source_name
             if doc.sha256 in hashes_seen:
                 raise WorkbenchError(f"{doc.source_name} has the same content as {hashes_seen[doc.sha256]}")
@@ -70,9 +69,8 @@ class DocumentsMixin(StoreBase):
                 raise WorkbenchError(f"{doc.source_name} is already in the project as document {existing!r} "
                                      "(same content)")
             if self._one("SELECT 1 FROM documents WHERE name = ?", (doc.name,)):
-                raise WorkbenchError(f"a document named {doc.name!r} already exists; choose another name with --name",
-                                     in_app=f"a document named {doc.name!r} already exists; rename the file or the "
-                                            "document")
+                raise WorkbenchError(f"a document named {doc.name!r} already exists; rename the file or the "
+                                     "document, or give another name", cli="name")
 
     def documents(self, document_id: int | None = None) -> list[DocumentInfo]:
         """All documents in import order (or only ``document_id``), with counts of turns, speakers, cases and

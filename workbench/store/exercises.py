@@ -45,7 +45,7 @@ class ExercisesMixin(StoreBase):
         if not name:
             raise WorkbenchError("an exercise needs a name")
         if not document_ids:
-            raise WorkbenchError("an exercise needs at least one document (--document D)")
+            raise WorkbenchError("an exercise needs at least one document", cli="document")
         names = list(dict.fromkeys(normalise_name(s) for s in students if normalise_name(s)))
         with self.transaction():
             if self._one("SELECT 1 FROM exercises WHERE name = ?", (name,)):

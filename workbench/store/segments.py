@@ -163,7 +163,7 @@ class SegmentsMixin(StoreBase):
             if coder is None:
                 coder = names[seg.coder] = normalise_name(seg.coder)
             if not coder:
-                raise WorkbenchError("a segment needs a coder (use --coder NAME)")
+                raise WorkbenchError("a segment needs a coder", cli="coder")
             batch[(seg.document_id, seg.code_id, coder)].append((start, end))
         coder_ids = dict(self.conn.execute("SELECT name, id FROM coders"))
         for (doc_id, code_id, coder), spans in batch.items():
