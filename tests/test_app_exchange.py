@@ -55,3 +55,54 @@ def test_codebook_page_qdc_out_and_in(app, full_path, empty_path):
     ok(fresh.button(key="import_qdc").click().run())
     with open_project(empty_path) as project, open_project(full_path) as original:
         assert [(c.guid, c.path) for c in project.codes()] == [(c.guid, c.path) for c in original.codes()]
+
+
+def _import_upload(at, data: bytes, name: str = "") -> None:
+    at.file_uploader(key="import_project_upload").upload("study.qdpx", data, "application/zip")
+    ok(at.run())
+    if name:
+        at.text_input(key="import_project_name").input(name)
+    ok(at.button(key="import_project_button").click().run())
+
+
+def test_project_page_imports_a_qdpx_as_a_new_project_and_opens_it(app, seeded_path):
+    with open_project(seeded_path) as original:
+        original.add_to_group("residents", ["ria"])
+        data, _ = qdpx_bytes(original)
+        expected = sorted((s.document, s.start, s.end, s.code, s.coder) for s in original.segments())
+    at = app(seeded_path, coder="lead")
+    _import_upload(at, data, "Imported _study_")
+    target = seeded_path.parent / "Imported _study_.wbproj"
+    assert target.is_file()
+    [report] = [t.value for t in at.text if t.value.startswith("import study.qdpx")]
+    assert "1 document groups" in report and f"{len(expected)} segments" in report
+    assert any(s.value == "Created Imported \\_study\\_.wbproj." for s in at.success)  # as typed, not italic
+    with open_project(target) as made:
+        assert sorted((s.document, s.start, s.end, s.code, s.coder) for s in made.segments()) == expected
+        assert [g.name for g in made.groups()] == ["residents"]
+    ok(at.button(key="open_imported_project").click().run())
+    assert at.session_state["project_path"] == str(target)
+    assert any(str(target) in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_a_refused_project_import_says_why_in_one_line_and_leaves_nothing(app, seeded_path):
+    folder = seeded_path.parent
+
+    def files() -> list[str]:  # the project's own -wal and -shm come and go with its connections
+        return sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm")))
+
+    before = files()
+    at = app(seeded_path, coder="lead")
+    _import_upload(at, b"not a zip at all", "broken")
+    [error] = [e.value for e in at.error]
+    assert "study.qdpx is not a QDPX file" in error and "\n" not in error
+    at = app(seeded_path, coder="lead")
+    _import_upload(at, b"", seeded_path.stem)  # the name of this very project
+    [error] = [e.value for e in at.error]
+    assert "already exists beside this project; choose another name" in error
+    at = app(seeded_path, coder="lead")
+    _import_upload(at, b"x", "../elsewhere")
+    [error] = [e.value for e in at.error]
+    assert "cannot be a file name" in error
+    assert files() == before
+    assert "_imported_project" not in at.session_state

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from workbench.app import state
+from workbench.app.widgets import md
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -47,6 +48,43 @@ def project_exchange(project: Any, privileges: Any, who: str) -> None:
             st.session_state["_merge_report"] = report.text()
     if st.session_state.get("_merge_report"):
         st.text(st.session_state["_merge_report"])
+
+
+def import_project_panel(project: Any, privileges: Any, who: str) -> None:
+    """Import a REFI-QDA project (.qdpx from any tool) as a new project beside this one; its report is shown as
+    text, with a button that opens the new project in this tab. A refusal is one line under the button, and no
+    file is left behind."""
+    from pathlib import Path
+
+    from workbench.exchange.importing import import_project_data, project_beside
+
+    folder = Path(project.path).resolve().parent
+    st.caption(md(f"The new project is made in the folder of this one ({folder}); this project is not changed."))
+    upload = st.file_uploader("REFI-QDA project (.qdpx) from ATLAS.ti, MAXQDA, NVivo, QualCoder, Taguette …",
+                              type=["qdpx"], key="import_project_upload")
+    name = st.text_input("Name of the new project", key="import_project_name",
+                         placeholder=Path(upload.name).stem if upload is not None else "e.g. nvivo-study")
+    allowed = privileges.can_import()
+    if st.button("Import as a new project", key="import_project_button", disabled=upload is None or not allowed,
+                 help=None if allowed else "a supervisor or admin imports"):
+        def run() -> tuple[str, str]:
+            target = project_beside(project.path, name or Path(upload.name).stem)
+            report = import_project_data(target, upload.getvalue(), upload.name, who=who)
+            return str(target), report.text()
+
+        made = state.attempt(run, place="import_project")
+        if made is not None:
+            st.session_state["_imported_project"] = made
+    state.show_flash("import_project")
+    made = st.session_state.get("_imported_project")
+    if made:
+        path, report = made
+        st.success(md(f"Created {Path(path).name}."))
+        st.text(report)
+        if st.button(md(f"Open {Path(path).name}"), key="open_imported_project"):
+            st.session_state.pop("_imported_project", None)
+            st.session_state["project_path"] = path
+            st.rerun()
 
 
 def codebook_exchange(project: Any, privileges: Any, who: str) -> None:

@@ -90,21 +90,53 @@ def _read_input(path: str | Path, suffixes: tuple[str, ...]) -> tuple[Path, byte
     return path, path.read_bytes()
 
 
-def import_project(new_path: str | Path, qdpx: str | Path, who: str = "") -> Report:
-    """Create ``new_path`` from a QDPX file; on any failure no file is left behind."""
+def _new_project(new_path: str | Path) -> Path:
     new_path = Path(new_path)
     if new_path.exists():
-        raise WorkbenchError(f"{new_path} already exists; import-project creates a new project")
+        raise WorkbenchError(f"{new_path} already exists; a project is imported into a new file")
     if not new_path.parent.exists():
         raise WorkbenchError(f"folder {new_path.parent} does not exist")
+    return new_path
+
+
+def import_project(new_path: str | Path, qdpx: str | Path, who: str = "") -> Report:
+    """Create ``new_path`` from a QDPX file; on any failure no file is left behind."""
+    new_path = _new_project(new_path)
     path, data = _read_input(qdpx, (".qdpx", ".zip"))
-    bundle, report = read_qdpx(data, path.name)
+    return import_project_data(new_path, data, path.name, who)
+
+
+def import_project_data(new_path: str | Path, data: bytes, source: str, who: str = "") -> Report:
+    """:func:`import_project` for a file's bytes (an upload named ``source``)."""
+    new_path = _new_project(new_path)
+    if len(data) > MAX_IMPORT_MB * 1024 * 1024:
+        raise WorkbenchError(f"{source} is larger than {MAX_IMPORT_MB} MB")
+    bundle, report = read_qdpx(data, source)
     tidy(bundle, report)
     if not bundle.documents and not bundle.codes:
-        raise WorkbenchError(f"{path.name} holds no text sources and no codes to import")
+        raise WorkbenchError(f"{source} holds no text sources and no codes to import")
     with building_project(new_path, "importing") as project:
         store_bundle(project, bundle, report, who)
     return report
+
+
+def project_beside(current: str | Path, name: str) -> Path:
+    """The path of a new project called ``name`` in the folder of the project ``current`` (``.wbproj`` added when
+    it does not end so); refused when the name is empty, names a folder or hidden file, or the file exists."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise WorkbenchError("the new project needs a name")
+    if any(ch in name for ch in '/\\:*?"<>|') or name.startswith(".") or any(ord(ch) < 32 for ch in name):
+        raise WorkbenchError(f"{name!r} cannot be a file name: no folders, no / \\ : * ? \" < > |, and not "
+                             "starting with a dot")
+    if len(name) > 120:
+        raise WorkbenchError("the new project's name may be at most 120 characters")
+    if not name.lower().endswith(".wbproj"):
+        name = f"{name}.wbproj"
+    path = Path(current).resolve().parent / name
+    if path.exists():
+        raise WorkbenchError(f"a file named {name} already exists beside this project; choose another name")
+    return path
 
 
 def export_qdpx(project: Project, path: str | Path) -> Report:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app import login, manage, reads, state
-from workbench.app.exchange_panel import project_exchange
+from workbench.app.exchange_panel import import_project_panel, project_exchange
 from workbench.app.widgets import html_block, md, text_html
 from workbench.errors import WorkbenchError
 from workbench.importers import DEFAULT_MAX_MB, SUPPORTED_EXTENSIONS
@@ -153,6 +153,9 @@ with st.expander("Backups"):
 
 with st.expander("Exchange: REFI-QDA project, merge a copy, quote bank"):
     project_exchange(project, privileges, state.coder() or "")
+
+with st.expander("Import a REFI-QDA project as a new project"):
+    import_project_panel(project, privileges, state.coder() or "")
 
 with st.expander("Audit log (latest 200 changes)"):
     entries = project.audit_log(limit=200)
