@@ -171,5 +171,6 @@ def test_the_comparison_is_computed_once_per_data_version(app, study, monkeypatc
     assert len(calls) == 2
     with open_project(study) as project:
         expected = compute_agreement(project, ["ann", "bob"])
+    x = expected.codes[0]
     assert list(frame_with(at, "Krippendorff's α")["segments matched"])[0] == \
-        f"{expected.codes[0].segments_matched} of {expected.codes[0].segments_matched + expected.codes[0].segments_unmatched}"
+        f"{x.segments_matched} of {x.segments_matched + x.segments_unmatched}"

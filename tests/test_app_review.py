@@ -240,3 +240,47 @@ def test_comment_threads_on_the_code_page_under_a_coding(app, study):
 def project_thread(path, guid):
     with open_project(path) as project:
         return project.comments("code", [guid])[0].thread
+
+
+def test_a_large_project_reviews_its_first_documents_until_all_are_asked_for(app, study, monkeypatch):
+    import workbench.app.reads as reads
+
+    with open_project(study) as project:          # jan too: anna and bob differ on one passage there
+        add(project, "Ik help mensen met formulieren.", "distrust", "anna", document="jan")
+        add(project, "Dat is mijn werk.", "link work", "bob", document="jan")
+    monkeypatch.setattr(reads, "FIRST_REVIEWED", 1)  # ria, jan: "large" beyond one document
+    at = open_page(app, study, "review", rev_a="anna", rev_b="bob")
+    assert "0 of 3 decided" in at.get("progress")[0].proto.text            # ria's three passages only
+    assert "The queue of the first 1 of the 2 documents both anna and bob coded" in texts(at)
+    ok(at.toggle(key="rev_all").set_value(True).run())
+    with open_project(study) as project:
+        every = load_review(project, "anna,bob")
+    assert len(every.items) == 5 and {i.document for i in every.items} == {"ria", "jan"}
+    assert "0 of 5 decided" in at.get("progress")[0].proto.text
+    ok(at.toggle(key="rev_all").set_value(False).run())
+    with open_project(study) as project:
+        jan = project.document_id("jan")
+    ok(at.multiselect(key="rev_documents").select(jan).run())
+    assert "0 of 2 decided" in at.get("progress")[0].proto.text            # jan chosen
+    ok(at.button(key="rev_accept-b").click().run())                       # decided in jan's queue: the same key
+    assert "1 of 2 decided" in at.get("progress")[0].proto.text
+    with open_project(study) as project:
+        review = load_review(project, "anna,bob")
+        decided = [i for i in review.items if review.decision(i)]
+        assert [(i.document, review.decision(i).decision) for i in decided] == [("jan", "accept-b")]
+        assert review.progress() == "1 of 5 decided"
+
+
+def test_the_queue_is_built_once_per_data_version(app, study, monkeypatch):
+    import workbench.review.queue as queue
+
+    calls = []
+    real = queue._items
+    monkeypatch.setattr(queue, "_items", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = open_page(app, study, "review", rev_a="anna", rev_b="bob")
+    built = len(calls)
+    ok(at.button(key="rev_next").click().run())
+    assert len(calls) == built                      # turning to the next passage builds nothing
+    assert "Passage 2 of 3" in texts(at)
+    ok(at.button(key="rev_accept-a").click().run())  # a decision (a write) is seen on the next run
+    assert len(calls) > built and "1 of 3 decided" in texts(at) + at.get("progress")[0].proto.text

@@ -79,7 +79,7 @@ def _writes(project: Project) -> dict[str, object]:
 READS = {
     "analysis_rows", "attribute_values", "attributes", "audit_log", "cases", "close", "code",
     "coder_names", "coders", "codes", "data_version", "document", "case_labels", "document_cases", "document_id",
-    "document_lengths", "document_names", "documents_coded_together", "document_text", "document_texts", "documents", "last_audit_entry",
+    "document_lengths", "document_names", "documents_coded_together", "document_guids", "document_text", "document_texts", "documents", "last_audit_entry",
     "memo_targets", "memos", "resolve_code", "comment", "comments", "count_segments", "document_case_names",
     "analysis_columns", "exchange_rows", "suggest_colour", "document_deletion", "exercises_with_document", "group_document_ids", "group_id", "groups",
     "exercise", "exercises", "segment_counts_by_document", "student_exercises", "iter_segment_rows", "iter_segments", "review_decisions", "segments_page", "segment", "segment_counts_by_code", "segment_record", "segments", "stats",

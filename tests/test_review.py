@@ -311,3 +311,32 @@ def test_an_old_project_file_migrates_forward_to_the_review_tables(tmp_path):
         assert project._one("SELECT version FROM schema_version") == SCHEMA_VERSION
         assert project.comments() == [] and project.exercises() == []
         assert project.review_decisions("a", "b", "consensus") == {}
+
+
+def test_the_queue_read_a_document_at_a_time_is_the_same_queue(reviewed, monkeypatch):
+    import workbench.review.queue as queue
+
+    add(reviewed, "Ik help mensen met formulieren.", "distrust", "anna", document="jan")
+    add(reviewed, "Dat is mijn werk.", "link work", "bob", document="jan")
+    whole = load_review(reviewed, "anna,bob")
+    monkeypatch.setattr(queue, "CHUNK", 1)
+    heard: list[float] = []
+    chunked = load_review(reviewed, "anna,bob", progress=heard.append)
+    assert [i.as_json() for i in chunked.items] == [i.as_json() for i in whole.items]
+    assert {i.document for i in whole.items} == {"ria", "jan"}
+    assert heard == sorted(heard) and len(heard) == 2 and all(0 <= f < 1 for f in heard)
+
+
+def test_a_decision_looked_up_in_its_document_and_code_is_the_same_decision(reviewed):
+    add(reviewed, "Ik help mensen met formulieren.", "distrust", "anna", document="jan")
+    add(reviewed, "Dat is mijn werk.", "distrust", "bob", document="jan")
+    items = load_review(reviewed, "anna,bob").items
+    target = next(i for i in items if i.document == "jan")
+    assert target.number > 1                        # its number in the narrowed queue would be 1
+    decide(reviewed, "anna,bob", target.key, "accept-a", who="sup", documents=["jan"], codes=[target.code])
+    review = load_review(reviewed, "anna,bob")
+    assert [(i.key, review.decision(i).decision) for i in review.items if review.decision(i)] == [
+        (target.key, "accept-a")]
+    assert consensus_spans(reviewed) == [("distrust", *span(reviewed, "Ik help mensen met formulieren.", "jan"))]
+    with pytest.raises(WorkbenchError, match="no item"):    # an item outside the narrowed queue is not found
+        decide(reviewed, "anna,bob", items[0].key, "neither", who="sup", documents=["jan"])

@@ -20,7 +20,8 @@ import streamlit as st
 from workbench.store import Project
 
 T = TypeVar("T")
-FIRST_DOCUMENTS = 100  # what the agreement and review pages compare when no documents are chosen in a large project
+FIRST_DOCUMENTS = 100  # what the agreement page compares when no documents are chosen in a large project
+FIRST_REVIEWED = 20  # the review page's queue when no documents are chosen (one passage at a time: fewer suffice)
 
 
 def key(project: Project) -> tuple[str, int, str]:

@@ -18,7 +18,7 @@ transaction, so a decision never applies to a passage that changed under it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,21 +85,23 @@ def check_may_review(project: Any, who: Any) -> Any:
 
 def load_review(project: Any, coders: str | Sequence[str], consensus: str = DEFAULT_CONSENSUS,
                 codes: Sequence[str] | None = None, documents: Sequence[str] | None = None,
-                overlap: int = DEFAULT_OVERLAP) -> Review:
-    """The queue of two coders and the decisions taken on it so far."""
-    queue = build_queue(project, coders, codes=codes, documents=documents, overlap=overlap)
+                overlap: int = DEFAULT_OVERLAP, progress: Callable[[float], None] | None = None) -> Review:
+    """The queue of two coders and the decisions taken on it so far (``progress``: see ``build_queue``)."""
+    queue = build_queue(project, coders, codes=codes, documents=documents, overlap=overlap, progress=progress)
     name = _consensus_name(consensus, queue.coders)
     return Review(queue, name, project.review_decisions(queue.coders[0], queue.coders[1], name))
 
 
 def decide(project: Any, coders: str | Sequence[str], item: str, decision: str, who: Any,
            start: int | None = None, end: int | None = None, consensus: str = DEFAULT_CONSENSUS,
-           overlap: int = DEFAULT_OVERLAP) -> Any:
+           overlap: int = DEFAULT_OVERLAP, documents: Sequence[str] | None = None,
+           codes: Sequence[str] | None = None) -> Any:
     """Decide one queue item (by key, unique key prefix, or number in the unfiltered queue) and write the
-    consensus segments; returns the stored decision."""
+    consensus segments; returns the stored decision. ``documents`` and ``codes`` (the item's, say) narrow the
+    queue the item is looked up in: an item's key does not depend on the rest of the queue, its number does."""
     with project.transaction():
         who = check_may_review(project, who)
-        queue = build_queue(project, coders, overlap=overlap)
+        queue = build_queue(project, coders, codes=codes, documents=documents, overlap=overlap)
         name = _consensus_name(consensus, queue.coders)
         found = queue.find(item)
         spans = found.spans_for(decision, start, end)

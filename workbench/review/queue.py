@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,10 +211,15 @@ def parse_coders(value: str | Sequence[str]) -> tuple[str, str]:
     return names[0], names[1]
 
 
+CHUNK = 200  # documents read at a time: memory follows the queue, not the project
+
+
 def build_queue(project: Any, coders: str | Sequence[str], codes: Sequence[str] | None = None,
-                documents: Sequence[str] | None = None, overlap: int = DEFAULT_OVERLAP) -> Queue:
+                documents: Sequence[str] | None = None, overlap: int = DEFAULT_OVERLAP,
+                progress: Callable[[float], None] | None = None) -> Queue:
     """The disagreement queue of two coders (see the module docstring), optionally for some codes and documents
-    (by name or path). Unknown coders, codes and documents are refused with a one-line message."""
+    (by name or path). Unknown coders, codes and documents are refused with a one-line message. The documents are
+    read a chunk at a time; ``progress(fraction)``, if given, hears how far it is."""
     pair = parse_coders(coders)
     if isinstance(overlap, bool) or not isinstance(overlap, int) or not 1 <= overlap <= 100:
         raise WorkbenchError(f"the overlap is a percentage from 1 to 100, not {overlap!r}", cli="overlap")
@@ -222,9 +227,27 @@ def build_queue(project: Any, coders: str | Sequence[str], codes: Sequence[str] 
         project.coder_id(name, create=False)
     all_codes: dict[int, Code] = {c.id: c for c in project.codes()}
     code_ids = [project.resolve_code(c).id for c in codes] if codes else None
-    document_ids = [project.document_id(d) for d in documents] if documents else None
-    guids = {d.id: d.guid for d in project.documents()}
-    segments = project.segments(document_ids=document_ids, coders=list(pair), with_text=True)
+    in_order = list(project.document_names())
+    document_ids = list(dict.fromkeys(project.document_id(d) for d in documents)) if documents else in_order
+    guids = project.document_guids()
+    queue = Queue(pair, overlap)
+    items: list[tuple[int, int, str, ReviewItem]] = []
+    for done in range(0, len(document_ids), CHUNK):
+        if progress is not None:
+            progress(done / len(document_ids))
+        chunk = document_ids[done:done + CHUNK]
+        segments = project.segments(document_ids=chunk, coders=list(pair), with_text=True)
+        items += _items(segments, pair, code_ids, all_codes, guids, overlap)
+    position = {doc_id: i for i, doc_id in enumerate(in_order)}
+    items.sort(key=lambda t: (position.get(t[0], 0), t[1], t[2]))
+    queue.items = [ReviewItem(**{**item.__dict__, "number": n}) for n, (_, _, _, item) in enumerate(items, 1)]
+    return queue
+
+
+def _items(segments: Sequence[Segment], pair: tuple[str, str], code_ids: list[int] | None,
+           all_codes: dict[int, Code], guids: dict[int, str],
+           overlap: int) -> list[tuple[int, int, str, ReviewItem]]:
+    """The queue items of some documents' segments (both coders'), unsorted."""
     coded: dict[str, set[int]] = defaultdict(set)
     grouped: dict[tuple[int, int], dict[str, list[Segment]]] = defaultdict(lambda: {pair[0]: [], pair[1]: []})
     order: list[tuple[int, int]] = []
@@ -237,7 +260,6 @@ def build_queue(project: Any, coders: str | Sequence[str], codes: Sequence[str] 
             order.append(key)
         grouped[key][seg.coder].append(seg)
     both = coded[pair[0]] & coded[pair[1]]
-    queue = Queue(pair, overlap)
     items: list[tuple[int, int, str, ReviewItem]] = []
     for doc_id, code_id in order:
         if doc_id not in both:
@@ -252,7 +274,4 @@ def build_queue(project: Any, coders: str | Sequence[str], codes: Sequence[str] 
                 definition=code.definition, when_to_use=code.when_to_use, when_not_to_use=code.when_not_to_use,
             )
             items.append((doc_id, start, code.path, item))
-    position = {doc_id: i for i, doc_id in enumerate(project.document_names())}
-    items.sort(key=lambda t: (position.get(t[0], 0), t[1], t[2]))
-    queue.items = [ReviewItem(**{**item.__dict__, "number": n}) for n, (_, _, _, item) in enumerate(items, 1)]
-    return queue
+    return items

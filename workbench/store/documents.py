@@ -139,6 +139,9 @@ class DocumentsMixin(StoreBase):
             result.update(self.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk))
         return result
 
+    def document_guids(self) -> dict[int, str]:
+        return dict(self.conn.execute("SELECT id, guid FROM documents"))
+
     def document_names(self) -> dict[int, str]:
         return dict(self.conn.execute("SELECT id, name FROM documents ORDER BY position, id"))
 

@@ -31,8 +31,11 @@ class SegmentsMixin(StoreBase):
         with_text: bool = False,
     ) -> list[Segment]:
         """Segments, filtered by documents, codes and coder names, ordered by document, start, end, code."""
-        filters = in_filters({"s.document_id": document_ids, "s.code_id": code_ids, "k.name": coders,
-                              "s.coder_id": self._visible_coder_ids()})
+        # Given documents, the coder filters must not steer SQLite to the coder index (half the table per coder):
+        # ``+`` keeps them out of index choice, so it reads the documents' rows only.
+        plus = "+" if document_ids is not None else ""
+        filters = in_filters({"s.document_id": document_ids, "s.code_id": code_ids, f"{plus}k.name": coders,
+                              f"{plus}s.coder_id": self._visible_coder_ids()})
         if filters is None:
             return []
         where, params = filters

@@ -43,7 +43,8 @@ with st.container(border=True):
         columns = st.columns(min(4, len(attributes)))
         for i, attribute in enumerate(attributes):
             values = columns[i % len(columns)].multiselect(
-                md(attribute), reads.read(project, "attribute_values", attribute), key=f"ret_attr_{attribute}", placeholder="any")
+                md(attribute), reads.read(project, "attribute_values", attribute), key=f"ret_attr_{attribute}",
+                placeholder="any")
             if values:
                 where[attribute] = values
 

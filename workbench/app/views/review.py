@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import reads, state
 from workbench.app.comments import comment_threads
 from workbench.app.widgets import escaped, html_block, md, quote_block, swatch
 from workbench.context import context_words
@@ -25,7 +25,7 @@ st.caption("Resolve the passages where two coders applied a code differently int
 privileges = state.privileges()
 state.refuse_unless(privileges.can_review(), f"{privileges.describe()} may not review codings.")
 
-coders = [c["name"] for c in project.coders() if c["segments"]]
+coders = [c["name"] for c in reads.read(project, "coders") if c["segments"]]
 if len(coders) < 2:
     st.info("Review needs two coders with codings in the project.")
     st.stop()
@@ -37,17 +37,46 @@ with st.container(border=True):
     coder_b = c2.selectbox("Coder B", others, index=0, key="rev_b")
     consensus = c3.text_input("Consensus coder", value=DEFAULT_CONSENSUS, key="rev_consensus")
     overlap = c4.number_input("Overlap %", min_value=1, max_value=100, value=90, key="rev_overlap")
-    codes = {c.id: c for c in project.codes()}
-    chosen = st.multiselect("Codes", list(codes), format_func=lambda c: codes[c].path, key="rev_codes",
+    codes = {c.id: c for c in reads.read(project, "codes")}
+    d1, d2 = st.columns([3, 1])
+    chosen = d1.multiselect("Codes", list(codes), format_func=lambda c: codes[c].path, key="rev_codes",
                             placeholder="all codes")
-    undecided_only = st.toggle("Only undecided passages", key="rev_undecided")
+    documents = reads.read(project, "document_names")
+    first = reads.FIRST_REVIEWED  # reviewed when none are chosen (all, when the project has no more)
+    many = len(documents) > first
+    chosen_documents = d1.multiselect("Documents", list(documents), format_func=documents.get, key="rev_documents",
+                                      placeholder=f"the first {first} both coded" if many else "all documents")
+    whole = d2.toggle("All documents", key="rev_all", disabled=bool(chosen_documents),
+                      help="The queue of every document both coders coded; in a large project it takes a while "
+                           "the first time (a progress bar shows how far it is).") if many else True
+    undecided_only = d2.toggle("Only undecided passages", key="rev_undecided")
+
+together: list[int] = []
+if chosen_documents:
+    scope = tuple(documents[d] for d in chosen_documents)
+elif whole:
+    scope = ()
+else:  # the first documents both coders coded: the page stays quick in a large project
+    together = list(reads.read(project, "documents_coded_together", (coder_a, coder_b)))
+    scope = tuple(documents[d] for d in together[:first]) or tuple(list(documents.values())[:first])
+
+
+def queue_of(current, pair: tuple[str, str], consensus: str, paths: tuple[str, ...], scope: tuple[str, ...],
+             overlap: int, progress=None):
+    return load_review(current, pair, consensus=consensus, codes=list(paths) or None, documents=list(scope) or None,
+                       overlap=overlap, progress=progress)
+
 
 state.show_flash()
-review = state.attempt(lambda: load_review(project, (coder_a, coder_b), consensus=consensus,
-                                           codes=[codes[c].path for c in chosen] or None, overlap=int(overlap)))
+review = state.attempt(lambda: reads.computed(
+    project, "review", queue_of, (coder_a, coder_b), consensus, tuple(codes[c].path for c in chosen), scope,
+    int(overlap), text="Finding the passages where the coders differ…"))
 if review is None:
     state.show_flash()
     st.stop()
+if len(together) > first:
+    st.caption(md(f"The queue of the first {first} of the {len(together):,} documents both {coder_a} and {coder_b} "
+                  "coded. Choose documents above, or switch on All documents."))
 
 st.progress(review.decided / review.total if review.total else 1.0, text=review.progress())
 items: list[ReviewItem] = [i for i in review.items if not (undecided_only and review.decision(i))]
@@ -67,11 +96,14 @@ def take(key: str, decision: str) -> None:
     if not who.name:
         state.flash("Type your name in the sidebar before deciding.", "error")
         return
+    target = next((i for i in items if i.key == key), None)  # looked up again in its document and code only
     start = end = None
     if decision == "edit":
         start, end = int(st.session_state["rev_edit_start"]), int(st.session_state["rev_edit_end"])
     done = state.attempt(lambda: decide(project, (coder_a, coder_b), key, decision, who, start=start, end=end,
-                                        consensus=consensus, overlap=int(overlap)),
+                                        consensus=consensus, overlap=int(overlap),
+                                        documents=[target.document] if target else None,
+                                        codes=[target.code] if target else None),
                          f"Decided: {LABELS[decision].format(a=coder_a, b=coder_b)}.")
     if done and not undecided_only:
         st.session_state["rev_index"] = min(len(items) - 1, index + 1)
