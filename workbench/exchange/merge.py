@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import WorkbenchError
 from ..store import Project, new_guid, normalise_name, open_project
 from .model import Bundle, ExCase, ExCode, ExGroup, ExSegment, Report
-from .tidy import merge_overlaps, tidy
+from .tidy import merge_overlaps, tidy, unique_ignoring_case
 
 _GUIDANCE = ("colour", "definition", "when_to_use", "when_not_to_use", "example")
 
@@ -127,7 +127,7 @@ def _plan_groups(project: Project, bundle: Bundle, doc_map: dict[str, str], repo
         mine = by_guid.get(group.guid) or by_name.get(group.name.lower())
         if mine is None:
             group.documents = members
-            group.name = _free_name(group.name, taken)
+            group.name = unique_ignoring_case(group.name, taken)
             new.append(group)
             continue
         if mine.name != group.name:
@@ -141,13 +141,6 @@ def _plan_groups(project: Project, bundle: Bundle, doc_map: dict[str, str], repo
                                     f"{report.source}; kept them")
     return new, links
 
-
-def _free_name(name: str, taken: set[str]) -> str:
-    unique, number = name, 2
-    while unique.lower() in taken:
-        unique, number = f"{name} ({number})", number + 1
-    taken.add(unique.lower())
-    return unique
 
 
 def _plan_segments(project: Project, bundle: Bundle, doc_map: dict[str, str], report: Report) -> list[ExSegment]:

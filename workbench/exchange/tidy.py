@@ -119,6 +119,16 @@ def tidy(bundle: Bundle, report: Report) -> None:
             report.convert("memos on something not imported kept as project memos")
 
 
+def unique_ignoring_case(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)`` … when it is taken regardless of case; ``taken`` (lower case)
+    gains it."""
+    unique, number = name, 2
+    while unique.lower() in taken:
+        unique, number = f"{name} ({number})", number + 1
+    taken.add(unique.lower())
+    return unique
+
+
 def _tidy_groups(bundle: Bundle, same: dict[str, str], documents: dict[str, int], report: Report) -> None:
     """Groups: unique GUIDs, names unique regardless of case (``x (2)``), at most 200 characters; members that are
     imported documents (a source merged into another by its text counts as that one)."""
@@ -131,13 +141,9 @@ def _tidy_groups(bundle: Bundle, same: dict[str, str], documents: dict[str, int]
             continue
         guids.add(group.guid)
         name = " ".join(group.name.split())[:MAX_NAME].rstrip() or "set"
-        unique, number = name, 2
-        while unique.lower() in names:
-            unique, number = f"{name} ({number})", number + 1
-        if unique != name:
+        group.name = unique_ignoring_case(name, names)
+        if group.name != name:
             report.convert("a set name repeated numbered, e.g. 'x (2)'")
-        names.add(unique.lower())
-        group.name = unique
         group.documents = list(dict.fromkeys(same.get(g, g) for g in group.documents
                                              if same.get(g, g) in documents))
         groups.append(group)
