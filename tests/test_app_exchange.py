@@ -80,8 +80,12 @@ def test_project_page_imports_a_qdpx_as_a_new_project_and_opens_it(app, seeded_p
     with open_project(target) as made:
         assert sorted((s.document, s.start, s.end, s.code, s.coder) for s in made.segments()) == expected
         assert [g.name for g in made.groups()] == ["residents"]
+    ok(at.button(key="prepare_qdpx").click().run())  # a file prepared from this project …
+    assert "download_qdpx" in [b.key for b in at.get("download_button")]
     ok(at.button(key="open_imported_project").click().run())
     assert at.session_state["project_path"] == str(target)
+    assert "_file_qdpx" not in at.session_state  # … is not offered for the other one
+    assert "download_qdpx" not in [b.key for b in at.get("download_button")]
     assert any(str(target) in c.value.replace("\\", "") for c in at.caption)
 
 

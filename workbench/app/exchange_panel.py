@@ -81,10 +81,16 @@ def import_project_panel(project: Any, privileges: Any, who: str) -> None:
         path, report = made
         st.success(md(f"Created {Path(path).name}."))
         st.text(report)
-        if st.button(md(f"Open {Path(path).name}"), key="open_imported_project"):
-            st.session_state.pop("_imported_project", None)
-            st.session_state["project_path"] = path
-            st.rerun()
+        st.button(md(f"Open {Path(path).name}"), key="open_imported_project", on_click=_open_project, args=(path,))
+
+
+def _open_project(path: str) -> None:
+    """Switch this tab to the project at ``path``: what this session held of the old project (prepared files,
+    reports, selections, undo) is dropped; the coder's name is kept."""
+    for key in list(st.session_state):
+        if key != "coder":
+            del st.session_state[key]
+    st.session_state["project_path"] = path
 
 
 def codebook_exchange(project: Any, privileges: Any, who: str) -> None:
