@@ -11,6 +11,9 @@
 2. every page of the app under Streamlit's AppTest, in one process (the server's work; peak memory of that
    process): open (warm) ≤ 2 s, rerun ≤ 0.3 s, memory ≤ 1 GB; the co-occurrence page's first run ≤ 3 s; the
    Code page's rerun at 1M segments ≤ 1.5× its rerun on a 2,000-segment project (measured in the same run).
+   Wall time (the script's own run) with the process's CPU time and the load beside it; ``--rounds`` (2) fresh
+   processes, so every figure is measured twice. "Warm": the server has run once (imports, the first connection,
+   the Project page); a page's own first computation at this data version is part of its open.
 """
 
 from __future__ import annotations
@@ -89,6 +92,12 @@ def pages_child(path: str, only: list[str]) -> None:
     from streamlit.testing.v1 import AppTest
 
     os.environ["WORKBENCH_PROJECT"] = path
+    runs = Path(tempfile.mkdtemp(prefix="wb-runs-")) / "runs.tsv"
+    os.environ["WORKBENCH_RUN_LOG"] = str(runs)  # every run's own time, also of a page that stops early
+
+    def last_run_ms() -> float:
+        return float(runs.read_text().splitlines()[-1].split("\t")[1])
+
     sys.argv = [sys.argv[0]]
     main = str(ROOT / "workbench" / "app" / "main.py")
     warm = AppTest.from_file(main, default_timeout=600)
@@ -98,19 +107,22 @@ def pages_child(path: str, only: list[str]) -> None:
         at.session_state["coder"] = "marloes"
         at.run()
         at.switch_page(f"views/{page}.py")
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         at.run()
-        opened = time.perf_counter() - began
+        opened, opened_cpu = time.perf_counter() - began, time.process_time() - cpu
         if at.exception:
             print(json.dumps({"page": page, "error": str(at.exception[0].message)[:200]}), flush=True)
             continue
-        first = at.session_state["_last_run_ms"]
-        again = []
+        first = last_run_ms()
+        again, again_cpu = [], []
         for _ in range(3):
+            cpu = time.process_time()
             at.run()
-            again.append(at.session_state["_last_run_ms"])
-        print(json.dumps({"page": page, "open_ms": first, "open_wall_s": opened,
-                          "rerun_ms": statistics.median(again)}), flush=True)
+            again_cpu.append((time.process_time() - cpu) * 1000)
+            again.append(last_run_ms())
+        print(json.dumps({"page": page, "open_ms": first, "open_wall_s": opened, "open_cpu_s": opened_cpu,
+                          "rerun_ms": statistics.median(again), "rerun_cpu_ms": statistics.median(again_cpu),
+                          "load": os.getloadavg()[0]}), flush=True)
 
 
 def pages(path: Path, folder: Path, only: tuple[str, ...] = PAGES) -> tuple[dict[str, dict], float]:
@@ -126,6 +138,8 @@ def main() -> None:
     parser.add_argument("--skip-commands", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--pages-child", nargs="+")
+    parser.add_argument("--rounds", type=int, default=2, help="times the pages are measured (each figure twice)")
+    parser.add_argument("--pages", nargs="+", choices=PAGES, help="only these pages")
     args = parser.parse_args()
     if args.pages_child:
         pages_child(args.pages_child[0], args.pages_child[1:])
@@ -139,10 +153,11 @@ def main() -> None:
     if not args.skip_commands:
         command_line(path, folder)
         print()
-    if not args.skip_pages:
-        figures, peak = pages(path, folder)
+    for round_ in range(1, 0 if args.skip_pages else args.rounds + 1):
+        print(f"pages, round {round_} of {args.rounds} (a fresh server process each round)")
+        figures, peak = pages(path, folder, tuple(args.pages) if args.pages else PAGES)
         baseline, _ = pages(small, folder, ("code",))
-        for page in PAGES:
+        for page in args.pages or PAGES:
             row = figures.get(page)
             if row is None or "error" in row:
                 print(f"{page} page: {row.get('error') if row else 'no figures'}")
@@ -150,12 +165,14 @@ def main() -> None:
             open_s = row["open_ms"] / 1000
             target = 3.0 if page == "cooccurrence" else 2.0
             report(f"{page} page: open (warm)", open_s, "s", f"≤ {target:g} s", open_s <= target,
-                   f"AppTest wall {row['open_wall_s']:.2f} s")
-            report(f"{page} page: rerun", row["rerun_ms"], "ms", "≤ 300 ms", row["rerun_ms"] <= 300)
-        code_small = baseline["code"]["rerun_ms"]
-        code_large = figures["code"]["rerun_ms"]
-        report("code page rerun at scale ÷ rerun at 2,000 segments", code_large / code_small, "×", "≤ 1.5×",
-               code_large <= 1.5 * code_small, f"{code_large:.0f} ms vs {code_small:.0f} ms (baseline)")
+                   f"CPU {row['open_cpu_s']:.2f} s, load {row['load']:.1f}")
+            report(f"{page} page: rerun", row["rerun_ms"], "ms", "≤ 300 ms", row["rerun_ms"] <= 300,
+                   f"CPU {row['rerun_cpu_ms']:.0f} ms")
+        if "code" in figures and "error" not in figures["code"]:
+            code_small = baseline["code"]["rerun_ms"]
+            code_large = figures["code"]["rerun_ms"]
+            report("code page rerun at scale ÷ rerun at 2,000 segments", code_large / code_small, "×", "≤ 1.5×",
+                   code_large <= 1.5 * code_small, f"{code_large:.0f} ms vs {code_small:.0f} ms (baseline)")
         report("server process peak memory (all pages)", peak, "MB", "≤ 1024 MB", peak <= 1024)
     print(f"\nload at the end: {os.getloadavg()[0]:.1f}")
 

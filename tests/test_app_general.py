@@ -42,3 +42,12 @@ def test_project_can_be_given_as_command_line_option(app, full_path):
 def test_app_without_a_project_explains_how_to_start(app):
     at = app(None, "project")
     assert any("No project given" in e for e in values(at.error))
+
+
+def test_a_page_that_stops_early_still_records_its_run_time(app, empty_path, monkeypatch, tmp_path):
+    log = tmp_path / "runs.tsv"
+    monkeypatch.setenv("WORKBENCH_RUN_LOG", str(log))
+    at = app(empty_path, "training")                  # no exercises: the page stops after its notice
+    assert any("No exercises yet" in i for i in values(at.info))
+    pages = [line.split("\t")[0] for line in log.read_text().splitlines()]
+    assert pages[-1] == "training" and float(log.read_text().splitlines()[-1].split("\t")[1]) >= 0

@@ -41,5 +41,7 @@ with st.sidebar:
     login.sidebar(privileges)
 
 page = st.navigation(PAGES)
-page.run()
-state.record_run_time(page.url_path, (time.perf_counter() - STARTED) * 1000)
+try:
+    page.run()
+finally:  # also when the page stops early (st.stop) or reruns
+    state.record_run_time(page.url_path, (time.perf_counter() - STARTED) * 1000)

@@ -268,9 +268,10 @@ def get(key: str, default: Any = None) -> Any:
 
 
 def record_run_time(page: str, milliseconds: float) -> None:
-    """Keep how long this script run took (benchmarks read it; ``$WORKBENCH_RUN_LOG`` also appends it to a file)."""
-    st.session_state["_last_run_ms"] = milliseconds
+    """Keep how long this script run took: ``$WORKBENCH_RUN_LOG`` appends it to a file (benchmarks read it), and
+    session state keeps it unless the page stopped early (``st.stop``: Streamlit refuses session state then)."""
     log = os.environ.get("WORKBENCH_RUN_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(f"{page}\t{milliseconds:.2f}\n")
+    st.session_state["_last_run_ms"] = milliseconds

@@ -200,7 +200,7 @@ with edit_col:
         guidance_fields("new")
         st.button("Add code", type="primary", on_click=on_add, key="add_code")
     with tab_file:
-        st.download_button("Export codebook (YAML)", export_codebook(project).encode("utf-8"),
+        st.download_button("Export codebook (YAML)", lambda: export_codebook(project).encode("utf-8"),
                            file_name="codebook.yaml", mime="application/x-yaml", key="export_codebook")
         upload = st.file_uploader("Import a YAML codebook (new codes are added, codes with the same path are "
                                   "updated; nothing is deleted)", type=["yaml", "yml"], key="codebook_upload")

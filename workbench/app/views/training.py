@@ -10,7 +10,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import reads, state
 from workbench.app.widgets import escaped, html_block, md, swatch
 from workbench.training.exercises import (class_table, create_exercise, feedback, student_privileges, submit,
                                           visible_exercises)
@@ -21,7 +21,7 @@ st.caption("Exercises: students code documents blind, submit, and compare their 
 state.show_flash()
 privileges = student_privileges(project, state.privileges())
 who = privileges.name
-documents = project.document_names()
+documents = reads.read(project, "document_names")
 
 
 def _number(value: object) -> str:
@@ -70,7 +70,7 @@ def show_feedback(result) -> None:
 
 # ------------------------------------------------------------------------------------------------ supervisors
 if privileges.can_manage_exercises():
-    coders = [c["name"] for c in project.coders() if c["segments"]]
+    coders = [c["name"] for c in reads.read(project, "coders") if c["segments"]]
     with st.expander("New exercise", expanded=not project.exercises()):
         name = st.text_input("Name", key="tr_new_name")
         reference = st.selectbox("Reference coder", coders, key="tr_new_reference") if coders else None
