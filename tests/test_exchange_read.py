@@ -224,3 +224,59 @@ def test_overlapping_selections_of_one_code_by_one_coder_are_merged_and_counted(
     assert texts(bundle) == ["Hello wide world", " out"]  # touching is not overlap
     assert report.imported["overlapping selections merged"] == 1
     assert any("1 overlapping selections" in c for c in report.conversions)
+
+
+def _unknown_oracle(qde: str) -> dict[str, int]:
+    """The documented rule, walked independently: every element not in REFI-QDA 1.5, except inside a text
+    selection, where only its children and grandchildren count."""
+    from lxml import etree
+
+    from workbench.exchange.qdpx_unknown import KNOWN
+
+    root = etree.fromstring(qde.encode("utf-8").replace(b' xmlns="urn:QDA-XML:project:1.0"', b""))
+    counts: dict[str, int] = {}
+    for element in root.iter():
+        depth, parent, inside = 0, element.getparent(), None
+        while parent is not None:
+            depth += 1
+            if parent.tag == "PlainTextSelection" and parent.getparent() is not None and \
+                    parent.getparent().getparent() is not None and parent.getparent().getparent().tag == "Sources":
+                inside = depth
+            parent = parent.getparent()
+        if element.tag not in KNOWN and (inside is None or inside <= 2):
+            counts[element.tag] = counts.get(element.tag, 0) + 1
+    return counts
+
+
+def test_unknown_elements_are_counted_everywhere_they_are_looked_for() -> None:
+    odd = "<Odd><Deeper/></Odd>"
+    coded = (f'<PlainTextSelection guid="{{guid}}" startPosition="{{start}}" endPosition="{{end}}" '
+             f'creatingUser="{USER}"><Coding guid="{{guid}}"><CodeRef targetGUID="{CODE}"/><InCoding>{odd}'
+             f'</InCoding></Coding><Description>memo<InMemo/></Description><Extra>{odd}</Extra>'
+             f'<NoteRef targetGUID="{CODE}"><InNote/></NoteRef></PlainTextSelection>')
+
+    def sel(n: int, start: int, end: int) -> str:
+        return coded.format(guid=f"{n:08d}-2222-3333-4444-555555555555", start=start, end=end)
+
+    sources = (f'<TextSource guid="{SOURCE}" name="a"><PlainTextContent>Hello world, hello.</PlainTextContent>'
+               f'{sel(1, 0, 5)}{sel(2, 50, 60)}<Stray>{odd}</Stray></TextSource>'
+               f'<TextSource guid="aaaaaaaa-2222-3333-4444-555555555555" name="no text">{sel(3, 0, 1)}</TextSource>'
+               f'<TextSource guid="bbbbbbbb-2222-3333-4444-555555555555" name="blank"><PlainTextContent>  '
+               f'</PlainTextContent>{sel(4, 0, 1)}</TextSource>'
+               f'<PictureSource guid="cccccccc-2222-3333-4444-555555555555" name="p">{sel(5, 0, 1)}</PictureSource>'
+               f'<OddSource>{sel(6, 0, 1)}</OddSource>'
+               f'<TextSource guid="dddddddd-2222-3333-4444-555555555555" name="uncoded"><PlainTextContent>x y'
+               f'</PlainTextContent><PlainTextSelection guid="{7:08d}-2222-3333-4444-555555555555" '
+               f'startPosition="0" endPosition="1"><Lonely>{odd}</Lonely></PlainTextSelection></TextSource>')
+    qde = project(sources, extra='origin="elsewhere"') + ""
+    qde = qde.replace("</Project>", f"<Top>{odd}</Top></Project>")
+    _, report = read_qdpx(qdpx(qde), "u.qdpx")
+    found = {e["what"][1:-len("> elements")]: e["count"] for e in report.not_imported
+             if e["why"] == "not part of REFI-QDA 1.5"}
+    expected = _unknown_oracle(qde)
+    assert found == expected
+    assert expected["Odd"] > 0 and "InMemo" in expected and "Lonely" in expected and "OddSource" in expected
+    assert "Deeper" in expected  # outside selections, or as a grandchild of one
+    unknown_entries = [e for e in report.not_imported if e["why"] == "not part of REFI-QDA 1.5"]
+    assert report.not_imported[:len(unknown_entries)] == unknown_entries  # listed first, by tag
+    assert [e["what"] for e in unknown_entries] == sorted(e["what"] for e in unknown_entries)

@@ -18,18 +18,12 @@ from typing import Any
 from ..errors import WorkbenchError
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report, derived_guid, is_guid, \
     normalise_guid, parse_guid
+from .qdpx_unknown import KNOWN, look, look_selection, unknown_elements
 from .qdpx_files import decode_source, internal_member, open_qdpx, parse_xml, read_member, zip_members
 from .positions import STANDARD, SourceText, choose, map_span
 from .qdpx_sets import NO_CODE_SETS, pdf_text_source, read_sets
 from .qdpx_write import LABELS, ORIGIN_NAME, UNITS_FILE
 
-_KNOWN = {"Project", "Users", "User", "CodeBook", "Codes", "Code", "Description", "NoteRef", "Variables", "Variable",
-          "Cases", "Case", "CodeRef", "VariableValue", "VariableRef", "TextValue", "BooleanValue", "IntegerValue",
-          "FloatValue", "DateValue", "DateTimeValue", "SourceRef", "SelectionRef", "Sources", "TextSource",
-          "PlainTextContent", "PlainTextSelection", "Coding", "Notes", "Note", "Sets", "Set", "MemberCode",
-          "MemberSource", "MemberNote", "Links", "Link", "Graphs", "Graph", "Vertex", "Edge", "PictureSource",
-          "PDFSource", "AudioSource", "VideoSource", "PictureSelection", "PDFSelection", "AudioSelection",
-          "VideoSelection", "Transcript", "TranscriptSelection", "SyncPoint", "Representation", "TextDescription"}
 _MEDIA = {"PictureSource": "pictures", "PDFSource": "PDF sources", "AudioSource": "audio sources",
           "VideoSource": "video sources"}
 _TYPES = {"Integer": "number", "Float": "number", "Date": "date", "DateTime": "date", "Boolean": "text",
@@ -48,6 +42,7 @@ class _Reader:
         self.ours = False  # written by the workbench: positions are code points, nothing to detect
         self.units: dict[str, dict[str, Any]] = {}  # the workbench's own units file, by source GUID
         self._user_names: dict[str | None, str] = {}  # user() by value, once ``users`` is read
+        self.unknown: dict[str, int] = defaultdict(int)  # elements REFI-QDA does not define, by tag
 
     def guid(self, value: str | None, kind: str) -> str:
         """A GUID in our form; a malformed one is replaced by a derived GUID (reported)."""
@@ -131,9 +126,7 @@ def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
         except (ValueError, AttributeError):
             report.convert(f"{UNITS_FILE} unreadable: turns and sentences found again")
     bundle = Bundle(name=root.get("name") or "")
-    unknown = _unknown_elements(root)
-    for tag in sorted(unknown):
-        report.skip(f"<{tag}> elements", "not part of REFI-QDA 1.5", unknown[tag])
+    unknown_elements(root, reader.unknown)  # the text selections' are counted while they are read
     for user in root.findall("Users/User"):
         reader.users[reader.guid(user.get("guid"), "user")] = (user.get("name") or user.get("id") or "").strip()
     notes_target: dict[str, tuple[str, str | None]] = {}
@@ -149,34 +142,9 @@ def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
         if count:
             report.skip(what, "the workbench has no such thing", count)
     bundle.coders = sorted({s.coder for s in bundle.segments})
+    report.not_imported[:0] = [{"what": f"<{tag}> elements", "count": reader.unknown[tag],
+                                "why": "not part of REFI-QDA 1.5"} for tag in sorted(reader.unknown)]
     return bundle, report
-
-
-def _unknown_elements(root: Any) -> dict[str, int]:
-    """Elements REFI-QDA does not define, by tag: the whole tree except inside text selections, where only the
-    selection's children and their children are looked at (fast over hundreds of thousands of selections)."""
-    unknown: dict[str, int] = defaultdict(int)
-
-    def look(elements: Any) -> None:
-        for element in elements:
-            if isinstance(element.tag, str) and element.tag not in _KNOWN:
-                unknown[element.tag] += 1
-
-    for part in root:
-        if part.tag != "Sources":
-            look(part.iter())
-            continue
-        look([part])
-        for source in part:
-            look([source])
-            for child in source:
-                if child.tag == "PlainTextSelection":
-                    look(child)
-                    for grandchild in child:
-                        look(grandchild)
-                else:
-                    look(child.iter())
-    return unknown
 
 
 def _value(element: Any) -> str:
@@ -263,10 +231,14 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
             report.skip("text sources", "no text found (no plain text inline, in the archive or as .docx)")
             if selections:
                 report.skip("selections", "their source has no text", len(selections))
+            for selection in selections:
+                look_selection(selection, reader.unknown)
             continue
         text = SourceText(raw)
         if not text.text.strip():
             report.skip("text sources", "the text is empty")
+            for selection in selections:
+                look_selection(selection, reader.unknown)
             continue
         document = ExDocument(guid, name, text.text, created=element.get("creationDateTime") or "")
         if guid in reader.units:
@@ -304,6 +276,7 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
                 span = map_span(text, convention, start, end)
             if span is None:
                 report.skip("selections", "outside the text or empty")
+                look_selection(selection, reader.unknown)
                 continue
             _read_selection(selection, span, guid, source_user, codes, reader, bundle, notes_target)
         whole = element.findall("Coding")
@@ -319,16 +292,23 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
 
 def _read_selection(selection: Any, span: tuple[int, int], source: str, source_user: str, codes: set[str],
                     reader: _Reader, bundle: Bundle, notes_target: dict[str, tuple[str, str | None]]) -> None:
-    """One ``PlainTextSelection``: a segment per coding (the first keeps the selection's GUID)."""
+    """One ``PlainTextSelection``: a segment per coding (the first keeps the selection's GUID). Its unknown
+    children and grandchildren are counted on the way (as :func:`look_selection` would)."""
     codings, notes, memo = [], [], ""
+    unknown = reader.unknown
     for child in selection:
         tag = child.tag
         if tag == "Coding":
-            codings.append(child)
-        elif tag == "NoteRef":
+            codings.append(child)  # its children are looked at below
+            continue
+        if tag == "NoteRef":
             notes.append(child.get("targetGUID"))
         elif tag == "Description":
             memo = (child.text or "").strip()
+        elif tag not in KNOWN and isinstance(tag, str):
+            unknown[tag] += 1
+        if len(child):
+            look(child, unknown)
     if not codings:
         reader.report.skip("selections without a coding", "a segment needs a code")
         return
@@ -351,6 +331,8 @@ def _read_selection(selection: Any, span: tuple[int, int], source: str, source_u
             elif tag == "NoteRef":
                 notes_target.setdefault(reader.guid(child.get("targetGUID"), "note"), ("segment", sel_guid))
                 noted = True
+            elif tag not in KNOWN and isinstance(tag, str):
+                unknown[tag] += 1
         if code not in codes:
             reader.report.skip("codings", "their code is not in the codebook")
             continue
