@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from workbench.analysis.data import Scope
 from workbench.analysis.frequencies import _spaces, attribute_matrix, frequencies
 from workbench.analysis import sweep
-from workbench.analysis.sweep import Columns, PairCounter, pair_indexes, unit_hits
+from workbench.analysis.sweep import Columns, PairCounter, distinct, pair_indexes, unit_hits
 from workbench.ingest import import_sources
 from workbench.models import NewSegment
 from workbench.store import create_project
@@ -183,3 +183,11 @@ def test_attribute_matrix_equals_brute_force(tmp_path_factory, raw, measure, rol
         got = {(code, role): matrix.counts[r][c] for r, code in enumerate(matrix.codes)
                for c, role in enumerate(matrix.values) if matrix.counts[r][c]}
         assert got == {key: len(found) for key, found in expected.items()}
+
+
+@given(st.lists(st.integers(-3, 5), max_size=30))
+def test_distinct_equals_sorted_set_with_counts(values) -> None:
+    array = np.array(values, dtype=np.int64)
+    assert distinct(array).tolist() == sorted(set(values))
+    found, counts = distinct(array, counts=True)
+    assert dict(zip(found.tolist(), counts.tolist())) == {v: values.count(v) for v in set(values)}

@@ -15,7 +15,7 @@ from workbench.ingest import import_sources
 from workbench.models import NewSegment
 from workbench.store import create_project
 
-from .test_app_cooccurrence import app, fresh_caches  # noqa: F401  (fixtures: an AppTest on the page)
+from .test_app_cooccurrence import app, fresh_caches, show  # noqa: F401  (fixtures: an AppTest on the page)
 
 CASES = (b"document,case,role,age,interviewed\n"
          b"d0,Ann,resident,23,2026-01-10\nd1,Bob,professional,41,2026-02-11\nd2,Cor,resident,67,2026-03-12\n"
@@ -73,7 +73,7 @@ def test_heatmap_keeps_cells_labels_and_counts_for_any_number_of_codes(app, tmp_
 
 
 def test_network_legends_are_whole_numbers(app, tmp_path):
-    at = app(build(tmp_path / "c6.wbproj", 6))
+    at = show(app(build(tmp_path / "c6.wbproj", 6)), "Network")
     network = [s for s in specs(at) if any(mark_type(layer) == "line" for layer in layers_of(s))]
     assert len(network) == 1
     legends = [enc[channel]["legend"] for layer in layers_of(network[0]) for enc in [layer.get("encoding", {})]
@@ -92,13 +92,13 @@ def matrix_frame(at: AppTest):
 
 
 def test_matrix_opens_on_a_categorical_attribute(app, tmp_path):
-    at = app(build(tmp_path / "c2.wbproj", 2))
+    at = show(app(build(tmp_path / "c2.wbproj", 2)), "Codes × attribute")
     assert at.selectbox(key="cooc_attribute").value == "role"
     assert list(matrix_frame(at).columns) == ["code", "professional", "resident", "volunteer"]
 
 
 def test_matrix_bins_a_number_attribute_at_chosen_edges(app, tmp_path):
-    at = app(build(tmp_path / "c2.wbproj", 2))
+    at = show(app(build(tmp_path / "c2.wbproj", 2)), "Codes × attribute")
     at.selectbox(key="cooc_attribute").set_value("age").run()
     assert not at.exception
     at.text_input(key="cooc_bins_age").input("20, 40, 60").run()
@@ -110,7 +110,7 @@ def test_matrix_bins_a_number_attribute_at_chosen_edges(app, tmp_path):
 
 
 def test_matrix_bins_a_date_attribute(app, tmp_path):
-    at = app(build(tmp_path / "c2.wbproj", 2))
+    at = show(app(build(tmp_path / "c2.wbproj", 2)), "Codes × attribute")
     at.selectbox(key="cooc_attribute").set_value("interviewed").run()
     at.text_input(key="cooc_bins_interviewed").input("2026-02-01, 2026-03-15").run()
     frame = matrix_frame(at)
@@ -119,7 +119,7 @@ def test_matrix_bins_a_date_attribute(app, tmp_path):
 
 
 def test_bad_bin_edges_are_refused_with_a_message(app, tmp_path):
-    at = app(build(tmp_path / "c2.wbproj", 2))
+    at = show(app(build(tmp_path / "c2.wbproj", 2)), "Codes × attribute")
     at.selectbox(key="cooc_attribute").set_value("age").run()
     at.text_input(key="cooc_bins_age").input("twenty").run()
     assert not at.exception

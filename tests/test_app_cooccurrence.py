@@ -35,6 +35,7 @@ from .test_analysis import OTHER, TEXT, add_codings, add_study_codes
 
 MAIN = Path(__file__).resolve().parent.parent / "workbench" / "app" / "main.py"
 PAGE = "views/cooccurrence.py"
+TABS = ["Heatmap", "Table", "Network", "Frequencies", "Codes × attribute", "Theme report"]
 
 # ================================================================================================ the study
 THIRD = "A: Alfa beta gamma. Delta epsilon.\n\nB: Zeta eta theta."
@@ -147,9 +148,15 @@ def frame(at: AppTest, column: str):
     return found[0] if found else None
 
 
+def show(at: AppTest, tab: str) -> AppTest:
+    """Open a tab (only the open tab runs) and run the page."""
+    at.session_state["cooc_tab"] = tab
+    return ok(at.run())
+
+
 def table(at: AppTest) -> list[dict]:
-    """The Table tab's rows."""
-    shown = frame(at, "code A")
+    """The Table tab's rows (the tab opened first)."""
+    shown = frame(show(at, "Table"), "code A")
     return [] if shown is None else shown.to_dict("records")
 
 
@@ -187,8 +194,7 @@ def test_page_runs_on_a_project_with_cases(app, study):
     at = ok(app(study))
     assert values(at.title) == ["Co-occurrence"]
     assert not at.error
-    assert [t.label for t in at.tabs] == ["Heatmap", "Table", "Network", "Frequencies", "Codes × attribute",
-                                          "Theme report"]
+    assert [t.label for t in at.tabs] == TABS
     assert at.multiselect(key="cooc_attr_role").options == ["professional", "resident"]
     assert at.multiselect(key="cooc_attr_age").options == ["34", "51", "62"]
     assert at.selectbox(key="cooc_unit").options == [LABELS[u] for u in LABELS]
@@ -200,7 +206,7 @@ def test_page_runs_on_a_project_without_cases(app, templates, tmp_path):
     at = ok(app(path))
     assert not at.error
     assert not [m for m in at.multiselect if m.key.startswith("cooc_attr_")]
-    assert any("No case attributes yet" in c for c in values(at.caption))
+    assert any("No case attributes yet" in c for c in values(show(at, "Codes × attribute").caption))
     assert counts(at) == OVERLAP == core_counts(core(path))
     choose(at, "X", "Y")
     assert "<div><b>3</b> counted for X × Y; 3 passages.</div>" in values(at.markdown)
@@ -269,7 +275,7 @@ def test_minimum_hides_smaller_pairs(app, study):
     ok(at.number_input(key="cooc_min").set_value(4).run())
     assert table(at) == []
     assert "No pairs." in values(at.caption)
-    assert "No two codes co-occur with these settings." in values(at.caption)
+    assert "No two codes co-occur with these settings." in values(show(at, "Heatmap").caption)
 
 
 # ================================================================================================ drill-down
@@ -367,7 +373,7 @@ def test_near_uses_the_distance(app, study):
 
 # ================================================================================================ other tabs
 def test_frequencies_per_coder_toggle(app, study):
-    at = ok(app(study))
+    at = show(ok(app(study)), "Frequencies")
     assert at.toggle(key="cooc_per_coder").value is True
     with open_project(study) as project:
         per_coder = [f.as_dict() for f in frequencies(project, Scope(), by_coder=True)]
@@ -393,7 +399,7 @@ def test_frequencies_per_coder_toggle(app, study):
     ("documents", "column %", {"professional": 50.0, "resident": 18.2}),  # X is in 2 of the 11 resident cells
 ])
 def test_codes_by_attribute_matrix(app, study, measure, view, x_row):
-    at = ok(app(study))
+    at = show(ok(app(study)), "Codes × attribute")
     assert at.selectbox(key="cooc_attribute").options == ["age", "role"]
     at.selectbox(key="cooc_attribute").set_value("role")
     at.selectbox(key="cooc_measure").set_value(measure)
@@ -416,10 +422,13 @@ def test_download_buttons(app, study):
     always = {"cooc_matrix_csv", "cooc_matrix_xlsx", "cooc_pairs_csv", "cooc_svg", "cooc_freq_csv",
               "cooc_report_md", "cooc_report_html", "cooc_attr_csv", "cooc_attr_xlsx"}
     passages = {"cooc_passages_csv", "cooc_passages_xlsx"}
-    keys = {b.key for b in at.get("download_button")}
-    assert always <= keys and not passages & keys
+
+    def keys() -> set[str]:  # on every tab
+        return {b.key for tab in TABS for b in show(at, tab).get("download_button")}
+
+    assert always <= keys() and not passages & keys()
     choose(at, "X", "Y")
-    assert always | passages <= {b.key for b in at.get("download_button")}
+    assert always | passages <= keys()
 
 
 # ================================================================================================ changes, errors
@@ -434,7 +443,7 @@ def test_a_change_to_the_project_shows_on_the_next_run(app, study):
     result = core(study)
     assert counts(at) == core_counts(result) == OVERLAP | {("X", "Y"): 4, ("X", "Z"): 3}
     assert "(15 segments; all coders; 3 documents)" in explanation(at)
-    assert {r["code"]: r["segments"] for r in frame(at, "words").to_dict("records")
+    assert {r["code"]: r["segments"] for r in frame(show(at, "Frequencies"), "words").to_dict("records")
             if r["coder"] == "all coders"}["X"] == 4
 
 
@@ -453,13 +462,13 @@ def test_an_unknown_attribute_value_cannot_be_chosen(app, study):
 
 def test_an_error_from_the_core_is_shown_not_raised(app, study, monkeypatch):
     """Another process deletes coder daan (and daan's segments) while the page runs: after the page listed the
-    coders for the filter, before the core reads the segments. The core refuses the filter; the page says so.
-    (The store has no call to delete a coder, so the other process does it in SQL.)"""
+    coders for the filter (it reads the documents next), before the core reads the segments. The core refuses the
+    filter; the page says so. (The store has no call to delete a coder, so the other process does it in SQL.)"""
     at = ok(app(study))
-    real = Project.coders
+    real = Project.document_names
     armed = []
 
-    def coders_then_deleted(self: Project) -> list:
+    def coders_then_deleted(self: Project) -> dict:
         listed = real(self)
         if armed:
             armed.clear()
@@ -472,7 +481,7 @@ def test_an_error_from_the_core_is_shown_not_raised(app, study, monkeypatch):
                                    "'admin', 'coder.delete', 'daan')")
         return listed
 
-    monkeypatch.setattr(Project, "coders", coders_then_deleted)
+    monkeypatch.setattr(Project, "document_names", coders_then_deleted)
     armed.append(True)
     at.multiselect(key="cooc_coders").set_value(["daan"])
     ok(at.run())

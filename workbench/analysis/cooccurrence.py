@@ -31,7 +31,7 @@ from ..errors import WorkbenchError
 from ..models import Span
 from ..store import Project
 from .data import AnalysisData, Item, Scope, load
-from .sweep import PairCounter, pair_indexes, partner_ranges, unit_hits
+from .sweep import PairCounter, distinct, pair_indexes, partner_ranges, unit_hits
 
 UNITS = ("overlap", "near", "sentence", "turn", "paragraph", "document")
 PAIR_UNITS = ("overlap", "near")
@@ -192,7 +192,7 @@ def cooccurrence(project: Project, unit: str = "overlap", distance: int | None =
     if unit in PAIR_UNITS:
         gap = -1 if unit == "overlap" else int(distance or 0)
         total = len(columns)
-        frequency.update(dict(zip(*(a.tolist() for a in np.unique(columns.code, return_counts=True)))))
+        frequency.update(dict(zip(*(a.tolist() for a in distinct(columns.code, counts=True)))))
         for left, right in pair_indexes(columns, gap):
             counter.add(columns.code[left], columns.code[right])
     else:
@@ -201,10 +201,10 @@ def cooccurrence(project: Project, unit: str = "overlap", distance: int | None =
         unit_document, unit_start, unit_end = _unit_arrays(units)
         segment, hit = unit_hits(columns, unit_document, unit_start, unit_end)
         # one (unit, code) per code present in a unit, sorted by unit: the codes of a unit sit side by side
-        present = np.unique(hit * (int(columns.code.max(initial=0)) + 1) + columns.code[segment])
+        present = distinct(hit * (int(columns.code.max(initial=0)) + 1) + columns.code[segment])
         base = int(columns.code.max(initial=0)) + 1
         present_unit, present_code = present // base, present % base
-        frequency.update(dict(zip(*(a.tolist() for a in np.unique(present_code, return_counts=True)))))
+        frequency.update(dict(zip(*(a.tolist() for a in distinct(present_code, counts=True)))))
         stop = np.searchsorted(present_unit, present_unit, side="right")
         for left, right in partner_ranges(np.arange(len(present)) + 1, stop):
             counter.add(present_code[left], present_code[right])

@@ -14,7 +14,7 @@ from ..errors import WorkbenchError
 from ..store import Project
 from .bins import BINNABLE, bin_index, bin_labels
 from .data import AnalysisData, Scope, load
-from .sweep import partner_ranges
+from .sweep import distinct, partner_ranges
 
 MEASURES = ("segments", "documents", "cases")
 
@@ -97,8 +97,7 @@ def _case_counts(project: Project, pairs: np.ndarray, size: int) -> np.ndarray:
         return np.zeros(size, dtype=np.int64)
     joined = np.concatenate(found)
     span = int(joined[:, 1].max()) + 1
-    distinct = np.unique(joined[:, 0] * span + joined[:, 1])
-    return _group_counts(distinct // span, size)
+    return _group_counts(distinct(joined[:, 0] * span + joined[:, 1]) // span, size)
 
 
 _SPACE = np.array([chr(c).isspace() for c in range(0x3001)])  # what str.split() splits on (none above U+3000)
@@ -138,7 +137,8 @@ def _words_in_spans(project: Project, document: np.ndarray, start: np.ndarray, e
     starts after it and before its end (counted once per batch of texts)."""
     counted = np.zeros(len(start), dtype=np.int64)
     order = np.argsort(document, kind="stable")
-    wanted, first = np.unique(document[order], return_index=True)
+    wanted, repeats = distinct(document, counts=True)  # the documents, each with its number of spans
+    first = np.cumsum(repeats) - repeats
     bounds = np.append(first, len(order))
     lengths = project.document_lengths()
     batch: list[int] = []
@@ -290,5 +290,4 @@ def _matrix_counts(data: AnalysisData, doc_cases: dict[int, list[int]], cases: d
     cell = np.concatenate([c for c, _ in keys])
     key = np.concatenate([k for _, k in keys])
     span = int(key.max()) + 1
-    distinct = np.unique(cell * span + key)
-    return _group_counts(distinct // span, size).reshape(len(data.code_ids), width).tolist()
+    return _group_counts(distinct(cell * span + key) // span, size).reshape(len(data.code_ids), width).tolist()

@@ -8,6 +8,7 @@ distance), so one sorted array holds all documents and no pair or unit ever cros
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +60,18 @@ def _in_order(document: np.ndarray, start: np.ndarray) -> bool:
     return bool(np.all(later | ((document[1:] == document[:-1]) & (start[1:] >= start[:-1]))))
 
 
+def distinct(values: np.ndarray, counts: bool = False) -> Any:
+    """The sorted distinct values (and, with ``counts``, how often each occurs). ``np.unique`` of numpy 2 hashes,
+    which on a million values is some fifty times slower than this sort."""
+    ordered = np.sort(values)
+    fresh = np.ones(len(ordered), dtype=bool)
+    fresh[1:] = ordered[1:] != ordered[:-1]
+    heads = np.flatnonzero(fresh)
+    if not counts:
+        return ordered[heads]
+    return ordered[heads], np.diff(np.append(heads, len(ordered)))
+
+
 def _stride(*arrays: np.ndarray, reach: int = 0) -> int:
     largest = max((int(a.max()) for a in arrays if len(a)), default=0)
     return largest + reach + 2
@@ -106,7 +119,7 @@ class PairCounter:
     ``rank_low * n + rank_high`` a bin of one ``np.bincount`` (no sort, no Python loop per pair)."""
 
     def __init__(self, codes: np.ndarray) -> None:
-        self.code_ids = np.unique(codes)
+        self.code_ids = distinct(codes)
         self.n = len(self.code_ids)
         self.rank = np.zeros(int(self.code_ids.max(initial=0)) + 1, dtype=np.int64)
         self.rank[self.code_ids] = np.arange(self.n)

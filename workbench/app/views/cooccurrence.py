@@ -3,9 +3,7 @@ Also the frequencies table, the code × attribute matrix and the theme report.""
 
 from __future__ import annotations
 
-import math
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +15,7 @@ from workbench.analysis.data import AnalysisData, Scope, load
 from workbench.analysis.frequencies import MEASURES, attribute_matrix, frequencies
 from workbench.analysis.report import heatmap_svg, theme_report_html, theme_report_markdown
 from workbench.app import state
+from workbench.app.cooccurrence_charts import heatmap_chart, network_chart, vega_lite_spec
 from workbench.app.widgets import html_block, md, swatch, text_html
 from workbench.coding import transcript_pieces
 from workbench.errors import WorkbenchError
@@ -37,9 +36,8 @@ state.refuse_unless(state.privileges().can_read_project(),
 codes = project.codes()
 code_by_id = {c.id: c for c in codes}
 attributes = project.attributes()
-coders = [c["name"] for c in project.coders()]
-documents = project.document_names()
 version = (project.data_version(), project.visibility_key())  # the cache key: the data and who reads it
+documents = project.document_names()
 depth = max((c.path.count("/") + 1 for c in codes), default=1)
 
 
@@ -69,6 +67,27 @@ def group_matrix(_project: Project, path: str, data_version: int, scope: Scope, 
                             data=analysis_data(_project, path, data_version, scope), edges=edges)
 
 
+# The charts as Vega-Lite specs, made (and validated by Altair, the slow part) once per data version and filters;
+# a copy for each run (cache_data), so Streamlit never sees one it changed before.
+@st.cache_data(max_entries=16, show_spinner=False)
+def heatmap(_project: Project, path: str, data_version: int, unit: str, distance: int | None, scope: Scope,
+            minimum: int) -> dict | None:
+    return vega_lite_spec(heatmap_chart(analysis(_project, path, data_version, unit, distance, scope), minimum))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def network(_project: Project, path: str, data_version: int, unit: str, distance: int | None, scope: Scope,
+            threshold: int) -> dict | None:
+    colours = {c.id: c.colour for c in _project.codes()}
+    return vega_lite_spec(network_chart(analysis(_project, path, data_version, unit, distance, scope), threshold,
+                                        colours))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def coder_names(_project: Project, path: str, data_version: int) -> list[str]:
+    return [c["name"] for c in _project.coders()]
+
+
 @st.cache_resource(max_entries=16, show_spinner="Finding the passages…")
 def passages(_project: Project, path: str, data_version: int, unit: str, distance: int | None, scope: Scope,
              a_id: int, b_id: int) -> list:
@@ -77,6 +96,7 @@ def passages(_project: Project, path: str, data_version: int, unit: str, distanc
 
 
 # ------------------------------------------------------------------------------------------- controls
+coders = coder_names(project, str(project.path), version)
 with st.container(border=True):
     row = st.columns([2, 1, 2, 2])
     unit = row[0].selectbox("Unit of analysis", UNITS, format_func=lambda u: UNIT_LABELS[u], key="cooc_unit",
@@ -121,227 +141,164 @@ st.info(md(result.explanation))
 shown_pairs = [p for p in result.pairs if p.count >= minimum]
 present = [c for c in result.code_ids if result.frequency.get(c)]
 name_to_id = {result.names[c]: c for c in result.code_ids}
-
-
-def heatmap_cell_size(codes: int) -> int:
-    """Pixels per heatmap cell: never below 18 (a two-digit count and a label fit), larger for few codes."""
-    return max(18, min(40, 900 // max(codes, 1)))
-
-
-def integer_legend(highest: int) -> alt.Legend:
-    """A legend of counts: whole numbers only (no "1.000000", no 0.5 steps), at most six of them."""
-    highest = max(int(highest), 1)
-    step = max(1, math.ceil(highest / 5))
-    return alt.Legend(format="d", values=list(range(1, highest + 1, step)) + ([highest] if (highest - 1) % step
-                                                                               else []), tickMinStep=1)
+order = [result.names[c] for c in present]
 
 
 def choose_pair(a: str, b: str) -> None:
     st.session_state["cooc_pair"] = (a, b)
 
 
-tab_heat, tab_table, tab_network, tab_frequencies, tab_matrix, tab_report = st.tabs(
-    ["Heatmap", "Table", "Network", "Frequencies", "Codes × attribute", "Theme report"])
+TABS = ["Heatmap", "Table", "Network", "Frequencies", "Codes × attribute", "Theme report"]
+# Only the open tab runs (the others cost nothing until chosen: frequencies and the matrix at a million segments)
+tab_heat, tab_table, tab_network, tab_frequencies, tab_matrix, tab_report = st.tabs(TABS, key="cooc_tab",
+                                                                                    on_change="rerun")
 
 # ------------------------------------------------------------------------------------------- heatmap
-with tab_heat:
-    if not shown_pairs:
-        st.caption("No two codes co-occur with these settings.")
-    order = [result.names[c] for c in present]
-    by_pair = {(p.a_id, p.b_id): p for p in result.pairs}
-    cells = []
-    for a in present:
-        for b in present:
-            if a == b:
-                continue
-            count = result.count(a, b)
-            pair = by_pair.get((a, b)) or by_pair.get((b, a))
-            cells.append({
-                "a": result.names[a], "b": result.names[b], "count": count if count >= minimum else 0,
-                "c": round(pair.c_coefficient, 3) if pair and pair.c_coefficient is not None else None,
-                "containment": round(pair.containment, 3) if pair and pair.containment is not None else None,
-                "frequencies": f"{result.frequency[a]} / {result.frequency[b]}",
-                "note": "frequencies differ more than fivefold" if pair and pair.imbalanced else "",
-            })
-    if cells:
-        frame = pd.DataFrame(cells)
-        pick = alt.selection_point(fields=["a", "b"], name="cell")
-        size = heatmap_cell_size(len(order))
-        highest = max((c["count"] for c in cells), default=1)
-        every_label = dict(labelOverlap=False, labelLimit=260, labelFontSize=11 if size >= 20 else 10)
-        base = alt.Chart(frame).encode(
-            x=alt.X("b:N", sort=order, title=None, scale=alt.Scale(domain=order),
-                    axis=alt.Axis(labelAngle=-50, **every_label)),
-            y=alt.Y("a:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(**every_label)),
-        )
-        heat = base.mark_rect(stroke="#ffffff").encode(
-            color=alt.condition("datum.count > 0", alt.Color("count:Q", scale=alt.Scale(scheme="blues"),
-                                                             title="count", legend=integer_legend(highest)),
-                                alt.value("#f6f8fa")),
-            tooltip=[alt.Tooltip("a:N", title="code"), alt.Tooltip("b:N", title="with"),
-                     alt.Tooltip("count:Q"), alt.Tooltip("c:Q", title="c-coefficient"),
-                     alt.Tooltip("containment:Q"), alt.Tooltip("frequencies:N"), alt.Tooltip("note:N")],
-        ).add_params(pick)
-        labels = base.mark_text(fontSize=max(9, min(12, size // 2))).encode(
-            text=alt.condition("datum.count > 0", "count:Q", alt.value("")),
-            color=alt.condition(f"datum.count > {0.55 * highest}", alt.value("#ffffff"), alt.value("#1f2328")),
-        )
-        chart = (heat + labels).properties(width=size * len(order), height=size * len(order))
-        event = st.altair_chart(chart, on_select="rerun", key="cooc_heatmap", selection_mode="cell",
-                                width="content")
-        picked = (event.selection.get("cell") or []) if event else []
-        if picked and picked[0].get("a") and picked[0].get("b"):
-            chosen = (picked[0]["a"], picked[0]["b"])
-            if chosen != st.session_state.get("_cooc_last_cell"):
-                st.session_state["_cooc_last_cell"] = chosen
-                choose_pair(*chosen)
-        st.caption("Click a cell to list the passages where the two codes meet. Hover for the c-coefficient and "
-                   "containment.")
+if tab_heat.open:
+    with tab_heat:
+        if not shown_pairs:
+            st.caption("No two codes co-occur with these settings.")
+        chart = heatmap(project, str(project.path), version, unit, distance, scope, minimum)
+        if chart is not None:
+            event = st.vega_lite_chart(spec=chart, on_select="rerun", key="cooc_heatmap", selection_mode="cell",
+                                       width="content")
+            picked = (event.selection.get("cell") or []) if event else []
+            if picked and picked[0].get("a") and picked[0].get("b"):
+                chosen = (picked[0]["a"], picked[0]["b"])
+                if chosen != st.session_state.get("_cooc_last_cell"):
+                    st.session_state["_cooc_last_cell"] = chosen
+                    choose_pair(*chosen)
+            st.caption("Click a cell to list the passages where the two codes meet. Hover for the c-coefficient and "
+                       "containment.")
 
 # ------------------------------------------------------------------------------------------- table
-with tab_table:
-    table = pd.DataFrame([{"code A": p.a, "code B": p.b, "count": p.count,
-                           "c-coefficient": p.c_coefficient, "containment": p.containment,
-                           "frequency A": p.frequency_a, "frequency B": p.frequency_b,
-                           "note": "frequencies differ > 5×" if p.imbalanced else ""} for p in shown_pairs])
-    if shown_pairs:
-        selection = st.dataframe(
-            table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-            key="cooc_table",
-            column_config={"c-coefficient": st.column_config.NumberColumn(format="%.3f"),
-                           "containment": st.column_config.NumberColumn(format="%.3f")})
-        rows = selection.selection.rows if selection else []
-        if rows:
-            chosen = (shown_pairs[rows[0]].a, shown_pairs[rows[0]].b)
-            if chosen != st.session_state.get("_cooc_last_row"):
-                st.session_state["_cooc_last_row"] = chosen
-                choose_pair(*chosen)
-        st.caption("c-coefficient = n12 / (n1 + n2 − n12) (ATLAS.ti); containment = n12 / min(n1, n2). Where the "
-                   "two frequencies differ more than fivefold the c-coefficient stays small even when the rarer "
-                   "code always occurs with the other: read containment there.")
-    else:
-        st.caption("No pairs.")
-    exports = st.columns(4)
-    exports[0].download_button("Matrix CSV", lambda: rows_to_csv(
-        matrix_rows(result), ["code", "frequency", *order]).encode("utf-8"), file_name="cooccurrence-matrix.csv",
-        mime="text/csv", key="cooc_matrix_csv")
-    exports[1].download_button("Matrix XLSX", lambda: rows_to_xlsx(
-        matrix_rows(result), ["code", "frequency", *order], sheet="co-occurrence"),
-        file_name="cooccurrence-matrix.xlsx", key="cooc_matrix_xlsx")
-    exports[2].download_button("Pairs CSV", lambda: rows_to_csv(
-        [p.as_dict() for p in result.pairs], ["a", "b", "count", "c_coefficient", "containment", "frequency_a",
-                                              "frequency_b", "imbalanced"]).encode("utf-8"),
-        file_name="cooccurrence-pairs.csv", mime="text/csv", key="cooc_pairs_csv")
-    exports[3].download_button("Heatmap SVG", lambda: heatmap_svg(result).encode("utf-8"),
-                               file_name="cooccurrence-heatmap.svg", mime="image/svg+xml", key="cooc_svg")
+if tab_table.open:
+    with tab_table:
+        table = pd.DataFrame([{"code A": p.a, "code B": p.b, "count": p.count,
+                               "c-coefficient": p.c_coefficient, "containment": p.containment,
+                               "frequency A": p.frequency_a, "frequency B": p.frequency_b,
+                               "note": "frequencies differ > 5×" if p.imbalanced else ""} for p in shown_pairs])
+        if shown_pairs:
+            selection = st.dataframe(
+                table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                key="cooc_table",
+                column_config={"c-coefficient": st.column_config.NumberColumn(format="%.3f"),
+                               "containment": st.column_config.NumberColumn(format="%.3f")})
+            rows = selection.selection.rows if selection else []
+            if rows:
+                chosen = (shown_pairs[rows[0]].a, shown_pairs[rows[0]].b)
+                if chosen != st.session_state.get("_cooc_last_row"):
+                    st.session_state["_cooc_last_row"] = chosen
+                    choose_pair(*chosen)
+            st.caption("c-coefficient = n12 / (n1 + n2 − n12) (ATLAS.ti); containment = n12 / min(n1, n2). Where the "
+                       "two frequencies differ more than fivefold the c-coefficient stays small even when the rarer "
+                       "code always occurs with the other: read containment there.")
+        else:
+            st.caption("No pairs.")
+        exports = st.columns(4)
+        exports[0].download_button("Matrix CSV", lambda: rows_to_csv(
+            matrix_rows(result), ["code", "frequency", *order]).encode("utf-8"), file_name="cooccurrence-matrix.csv",
+            mime="text/csv", key="cooc_matrix_csv")
+        exports[1].download_button("Matrix XLSX", lambda: rows_to_xlsx(
+            matrix_rows(result), ["code", "frequency", *order], sheet="co-occurrence"),
+            file_name="cooccurrence-matrix.xlsx", key="cooc_matrix_xlsx")
+        exports[2].download_button("Pairs CSV", lambda: rows_to_csv(
+            [p.as_dict() for p in result.pairs], ["a", "b", "count", "c_coefficient", "containment", "frequency_a",
+                                                  "frequency_b", "imbalanced"]).encode("utf-8"),
+            file_name="cooccurrence-pairs.csv", mime="text/csv", key="cooc_pairs_csv")
+        exports[3].download_button("Heatmap SVG", lambda: heatmap_svg(result).encode("utf-8"),
+                                   file_name="cooccurrence-heatmap.svg", mime="image/svg+xml", key="cooc_svg")
 
 # ------------------------------------------------------------------------------------------- network
-with tab_network:
-    highest_count = max([p.count for p in result.pairs] + [1])
-    threshold = 1
-    if highest_count > 1:
-        threshold = st.slider("Show links counted at least", min_value=1, max_value=highest_count,
-                              value=min(max(minimum, 1), highest_count), key="cooc_threshold")
-    linked = [p for p in result.pairs if p.count >= threshold]
-    nodes = sorted({p.a_id for p in linked} | {p.b_id for p in linked}, key=lambda c: result.code_ids.index(c))
-    if nodes:
-        position = {c: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
-                    for i, c in enumerate(nodes)}
-        edges = pd.DataFrame([{"edge": i, "x": position[c][0], "y": position[c][1], "count": p.count,
-                               "pair": f"{p.a} – {p.b}", "c": p.c_coefficient}
-                              for i, p in enumerate(linked) for c in (p.a_id, p.b_id)])
-        points = pd.DataFrame([{"code": result.names[c], "x": position[c][0], "y": position[c][1],
-                                "frequency": result.frequency[c],
-                                "colour": code_by_id[c].colour if c in code_by_id else "#888888"} for c in nodes])
-        axis = alt.Axis(labels=False, ticks=False, grid=False, domain=False, title=None)
-        lines = alt.Chart(edges).mark_line(color="#8c959f", opacity=0.7).encode(
-            x=alt.X("x:Q", axis=axis, scale=alt.Scale(domain=[-1.6, 1.6])),
-            y=alt.Y("y:Q", axis=axis, scale=alt.Scale(domain=[-1.3, 1.3])),
-            detail="edge:N", strokeWidth=alt.StrokeWidth("count:Q", scale=alt.Scale(range=[1, 9]), title="count",
-                                                         legend=integer_legend(highest_count)),
-            tooltip=["pair:N", "count:Q", alt.Tooltip("c:Q", format=".3f", title="c-coefficient")])
-        dots = alt.Chart(points).mark_circle(stroke="#1f2328", strokeWidth=0.5, opacity=1).encode(
-            x="x:Q", y="y:Q", size=alt.Size("frequency:Q", scale=alt.Scale(range=[80, 900]), title="frequency",
-                                            legend=integer_legend(int(points["frequency"].max()))),
-            color=alt.Color("colour:N", scale=None), tooltip=["code:N", "frequency:Q"])
-        names = alt.Chart(points).mark_text(dy=-16, fontSize=11).encode(x="x:Q", y="y:Q", text="code:N")
-        st.altair_chart((lines + dots + names).properties(height=620), width="stretch")
-        st.caption("Codes on a circle; a line joins two codes that co-occur, thicker for higher counts; dot size "
-                   "is the code's frequency.")
-    else:
-        st.caption("No links at this threshold.")
+if tab_network.open:
+    with tab_network:
+        highest_count = max([p.count for p in result.pairs] + [1])
+        threshold = 1
+        if highest_count > 1:
+            threshold = st.slider("Show links counted at least", min_value=1, max_value=highest_count,
+                                  value=min(max(minimum, 1), highest_count), key="cooc_threshold")
+        chart = network(project, str(project.path), version, unit, distance, scope, threshold)
+        if chart is not None:
+            st.vega_lite_chart(spec=chart, width="stretch")
+            st.caption("Codes on a circle; a line joins two codes that co-occur, thicker for higher counts; dot size "
+                       "is the code's frequency.")
+        else:
+            st.caption("No links at this threshold.")
 
 # ------------------------------------------------------------------------------------------- frequencies
-with tab_frequencies:
-    per_coder = st.toggle("Per coder", value=True, key="cooc_per_coder")
-    rows = frequency_rows(project, str(project.path), version, scope, per_coder)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.caption("segments: coded segments; documents and cases: how many contain the code; words: words inside the "
-               "code's segments, counting overlapping segments once.")
-    st.download_button("Frequencies CSV", rows_to_csv(rows, ["code", "coder", "segments", "documents", "cases",
-                                                             "words"]).encode("utf-8"),
-                       file_name="code-frequencies.csv", mime="text/csv", key="cooc_freq_csv")
+if tab_frequencies.open:
+    with tab_frequencies:
+        per_coder = st.toggle("Per coder", value=True, key="cooc_per_coder")
+        rows = frequency_rows(project, str(project.path), version, scope, per_coder)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.caption("segments: coded segments; documents and cases: how many contain the code; words: words inside the "
+                   "code's segments, counting overlapping segments once.")
+        st.download_button("Frequencies CSV", rows_to_csv(rows, ["code", "coder", "segments", "documents", "cases",
+                                                                 "words"]).encode("utf-8"),
+                           file_name="code-frequencies.csv", mime="text/csv", key="cooc_freq_csv")
 
 # ------------------------------------------------------------------------------------------- code × attribute
-with tab_matrix:
-    if not attributes:
-        st.caption("No case attributes yet: import a cases CSV on the Project page.")
-    else:
-        left, middle, right = st.columns(3)
-        categorical = [a for a, kind in attributes.items() if kind not in BINNABLE]
-        if st.session_state.get("cooc_attribute") not in attributes:  # open on a categorical attribute
-            st.session_state["cooc_attribute"] = (categorical or list(attributes))[0]
-        attribute = left.selectbox("Case attribute", list(attributes), key="cooc_attribute")
-        measure = middle.selectbox("Count", MEASURES, key="cooc_measure",
-                                   help="segments: coded segments in the group's documents; documents / cases: "
-                                        "how many of the group's documents or cases contain the code")
-        view = right.radio("Show", ["counts", "row %", "column %"], horizontal=True, key="cooc_matrix_view")
-        edges = None
-        kind = attributes[attribute]
-        if kind in BINNABLE:
-            binned = st.toggle("Group into bins", value=True, key=f"cooc_bin_on_{attribute}")
-            if binned:
-                suggestion = suggest_edges(kind, project.attribute_values(attribute))
-                text = st.text_input(
-                    "Bin edges (comma separated)", value=suggestion, key=f"cooc_bins_{attribute}",
-                    help="Each edge starts a bin: 20, 40, 60 gives under 20, 20–39, 40–59 and 60+. Dates as "
-                         "2026-03-01.")
-                if text.strip():
-                    try:
-                        edges = tuple(parse_edges(kind, text))
-                    except WorkbenchError as exc:
-                        st.error(md(exc.in_app))
-        matrix = group_matrix(project, str(project.path), version, scope, attribute, measure, edges)
-        cells = {
-            "counts": lambda r, c: matrix.counts[r][c],
-            "row %": lambda r, c: round(matrix.row_percent(r, c), 1),
-            "column %": lambda r, c: round(matrix.column_percent(r, c), 1),
-        }[view]
-        frame = pd.DataFrame([{"code": code, **{v: cells(r, c) for c, v in enumerate(matrix.values)}}
-                              for r, code in enumerate(matrix.codes)])
-        st.dataframe(frame, hide_index=True, width="stretch")
-        sizes = ", ".join(f"{v}: {matrix.group_sizes.get(v, 0)}" for v in matrix.values)
-        st.caption(md(f"Cases per {attribute}: {sizes}.") + " Row % reads across a code (where is it talked "
-                   "about); column % reads down a group (what does this group talk about).")
-        records = matrix.records()
-        columns = ["code", matrix.attribute, matrix.measure, "row_percent", "column_percent"]
-        a, b = st.columns(2)
-        a.download_button("Matrix CSV", rows_to_csv(records, columns).encode("utf-8"),
-                          file_name=f"codes-by-{attribute}.csv", mime="text/csv", key="cooc_attr_csv")
-        b.download_button("Matrix XLSX", lambda: rows_to_xlsx(records, columns, sheet=attribute),
-                          file_name=f"codes-by-{attribute}.xlsx", key="cooc_attr_xlsx")
+if tab_matrix.open:
+    with tab_matrix:
+        if not attributes:
+            st.caption("No case attributes yet: import a cases CSV on the Project page.")
+        else:
+            left, middle, right = st.columns(3)
+            categorical = [a for a, kind in attributes.items() if kind not in BINNABLE]
+            if st.session_state.get("cooc_attribute") not in attributes:  # open on a categorical attribute
+                st.session_state["cooc_attribute"] = (categorical or list(attributes))[0]
+            attribute = left.selectbox("Case attribute", list(attributes), key="cooc_attribute")
+            measure = middle.selectbox("Count", MEASURES, key="cooc_measure",
+                                       help="segments: coded segments in the group's documents; documents / cases: "
+                                            "how many of the group's documents or cases contain the code")
+            view = right.radio("Show", ["counts", "row %", "column %"], horizontal=True, key="cooc_matrix_view")
+            edges = None
+            kind = attributes[attribute]
+            if kind in BINNABLE:
+                binned = st.toggle("Group into bins", value=True, key=f"cooc_bin_on_{attribute}")
+                if binned:
+                    suggestion = suggest_edges(kind, project.attribute_values(attribute))
+                    text = st.text_input(
+                        "Bin edges (comma separated)", value=suggestion, key=f"cooc_bins_{attribute}",
+                        help="Each edge starts a bin: 20, 40, 60 gives under 20, 20–39, 40–59 and 60+. Dates as "
+                             "2026-03-01.")
+                    if text.strip():
+                        try:
+                            edges = tuple(parse_edges(kind, text))
+                        except WorkbenchError as exc:
+                            st.error(md(exc.in_app))
+            matrix = group_matrix(project, str(project.path), version, scope, attribute, measure, edges)
+            cells = {
+                "counts": lambda r, c: matrix.counts[r][c],
+                "row %": lambda r, c: round(matrix.row_percent(r, c), 1),
+                "column %": lambda r, c: round(matrix.column_percent(r, c), 1),
+            }[view]
+            frame = pd.DataFrame([{"code": code, **{v: cells(r, c) for c, v in enumerate(matrix.values)}}
+                                  for r, code in enumerate(matrix.codes)])
+            st.dataframe(frame, hide_index=True, width="stretch")
+            sizes = ", ".join(f"{v}: {matrix.group_sizes.get(v, 0)}" for v in matrix.values)
+            st.caption(md(f"Cases per {attribute}: {sizes}.") + " Row % reads across a code (where is it talked "
+                       "about); column % reads down a group (what does this group talk about).")
+            records = matrix.records()
+            columns = ["code", matrix.attribute, matrix.measure, "row_percent", "column_percent"]
+            a, b = st.columns(2)
+            a.download_button("Matrix CSV", rows_to_csv(records, columns).encode("utf-8"),
+                              file_name=f"codes-by-{attribute}.csv", mime="text/csv", key="cooc_attr_csv")
+            b.download_button("Matrix XLSX", lambda: rows_to_xlsx(records, columns, sheet=attribute),
+                              file_name=f"codes-by-{attribute}.xlsx", key="cooc_attr_xlsx")
 
 # ------------------------------------------------------------------------------------------- theme report
-with tab_report:
-    st.caption("Per code: its definition, counts, the codes it co-occurs with most (for the unit and filters "
-               "above) and three representative quotes from different interviews.")
-    a, b = st.columns(2)
-    a.download_button("Theme report (Markdown)",
-                      lambda: theme_report_markdown(project, scope, unit, distance).encode("utf-8"),
-                      file_name="theme-report.md", mime="text/markdown", key="cooc_report_md", type="primary")
-    b.download_button("Theme report (HTML)",
-                      lambda: theme_report_html(project, scope, unit, distance).encode("utf-8"),
-                      file_name="theme-report.html", mime="text/html", key="cooc_report_html")
+if tab_report.open:
+    with tab_report:
+        st.caption("Per code: its definition, counts, the codes it co-occurs with most (for the unit and filters "
+                   "above) and three representative quotes from different interviews.")
+        a, b = st.columns(2)
+        a.download_button("Theme report (Markdown)",
+                          lambda: theme_report_markdown(project, scope, unit, distance).encode("utf-8"),
+                          file_name="theme-report.md", mime="text/markdown", key="cooc_report_md", type="primary")
+        b.download_button("Theme report (HTML)",
+                          lambda: theme_report_html(project, scope, unit, distance).encode("utf-8"),
+                          file_name="theme-report.html", mime="text/html", key="cooc_report_html")
 
 # ------------------------------------------------------------------------------------------- drill-down
 st.subheader("Where two codes meet")
