@@ -28,10 +28,13 @@ class Project(DocumentsMixin, DocumentChangesMixin, CodersMixin, CodesMixin, Seg
     def stats(self) -> dict[str, int]:
         """Counts of documents, words, turns, sentences, codes, segments, coders, cases and memos."""
         one = self._one
+        # one pass over the documents (their columns after the text are read past each text's pages)
+        words, characters = self.conn.execute(
+            "SELECT coalesce(sum(words), 0), coalesce(sum(characters), 0) FROM documents").fetchone()
         return {
             "documents": one("SELECT count(*) FROM documents"),
-            "words": one("SELECT coalesce(sum(words), 0) FROM documents"),
-            "characters": one("SELECT coalesce(sum(characters), 0) FROM documents"),
+            "words": words,
+            "characters": characters,
             "turns": one("SELECT count(*) FROM turns"),
             "sentences": one("SELECT count(*) FROM units WHERE kind = 'sentence'"),
             "codes": one("SELECT count(*) FROM codes"),

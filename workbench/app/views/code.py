@@ -9,7 +9,7 @@ import html
 
 import streamlit as st
 
-from workbench.app import state
+from workbench.app import reads, state
 from workbench.app.comments import comment_threads
 from workbench.app.highlighter import highlighter, highlighter_data
 from workbench.app.widgets import escaped, html_block, md, swatch
@@ -23,7 +23,7 @@ project = state.project()
 notices = state.show_flash()
 
 reader = state.privileges()  # asked once: it is built anew on every call
-names = [name for doc_id, name in project.document_names().items()  # names only: never every document's counts
+names = [name for doc_id, name in reads.read(project, "document_names").items()  # names only, kept per version
          if reader.can_read_document(doc_id)]
 if not names:
     st.title("Code")
@@ -31,7 +31,7 @@ if not names:
     st.page_link("views/project.py", label="Go to the Project page", icon="📁")
     st.stop()
 
-codes = {c.id: c for c in project.codes()}
+codes = {c.id: c for c in reads.read(project, "codes")}
 
 # ------------------------------------------------------------------------------------------- deep links
 # The shown document lives in "current_document" (widget state is dropped when another page is shown). A link
