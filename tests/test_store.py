@@ -223,3 +223,16 @@ def test_segment_text_equals_slice_for_any_unicode(tmp_path_factory, text: str, 
         seg_id = project.add_segment(doc_id, start, end, code, "prop")
         assert project.segment(seg_id).text == stored[start:end]
         assert project.segments(with_text=True)[0].text == stored[start:end]
+
+
+def test_coders_count_their_segments(project) -> None:
+    doc = project.document_id("ria")
+    codes = [c.id for c in project.codes()][:2]
+    project.add_segments([NewSegment(doc, 0, 5, codes[0], "bob"), NewSegment(doc, 10, 20, codes[0], "bob"),
+                          NewSegment(doc, 3, 9, codes[1], "anna")])
+    project.coder_id("cleo")                                   # a coder without segments
+    counted: dict[str, int] = {}
+    for seg in project.segments():
+        counted[seg.coder] = counted.get(seg.coder, 0) + 1
+    assert project.coders() == [{"name": name, "role": "coder", "segments": counted.get(name, 0)}
+                                for name in sorted({"anna", "bob", "cleo"})]
