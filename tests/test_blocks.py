@@ -91,3 +91,39 @@ def test_component_data_names_the_blocks_its_pieces_fill() -> None:
     assert all(a[1] == b[0] for a, b in zip(data["pieces"], data["pieces"][1:]))
     for start, end, _flags, _indexes in data["pieces"]:
         assert not any(start < cut < end for cut in blocks)
+
+
+def long_case() -> tuple[str, list[Turn], dict[int, Code]]:
+    line = "R: " + "één 👍🏽 woord " * 30 + "\n"
+    turns = [Turn(i * len(line), (i + 1) * len(line) - 1, "R") for i in range(60)]
+    codes = {c: Code(c, "", f"code {c}", None, f"#a{c}0000", "", "", "", "", (), 0) for c in (1, 2)}
+    return line * 60, turns, codes
+
+
+def test_the_browser_is_sent_only_what_it_does_not_have() -> None:
+    text, turns, codes = long_case()
+    segments = [seg(1, 100, 9_000), seg(2, 3_990, 4_100)]
+    first = highlighter_data("d", text, segments, turns, codes, "key")
+    sent = first.pop("sent")
+    assert first["base"] is None and len(first["segments"]) == 2 and first["gutter"] == []
+    # the same version again (a selection, a click): no segments, pieces or gutter travel
+    again = highlighter_data("d", text, segments, turns, codes, "key", send_text=False, pending=(5, 9), known=sent)
+    assert again["version"] == first["version"] and again["pending"] == [5, 9]
+    assert again["segments"] is None and again["pieces"] is None and again["gutter"] is None
+    # a new segment: the segments, and the pieces of the blocks it touches only, on top of the version shown
+    added = [*segments, seg(3, 20_000, 20_050, 2)]
+    delta = highlighter_data("d", text, added, turns, codes, "key", send_text=False, known=again.pop("sent"))
+    blocks = delta["blocks"]
+    touched = [b for b in range(len(blocks) - 1) if blocks[b] < 20_050 and blocks[b + 1] > 20_000]
+    assert delta["base"] == first["version"] and [b for b, _rows in delta["pieces"]] == touched
+    whole = highlighter_data("d", text, added, turns, codes, "key")
+    by_block = [row for b, rows in delta["pieces"] for row in rows]
+    assert by_block == [row for row in whole["pieces"] if blocks[touched[0]] <= row[0] < blocks[touched[-1] + 1]]
+    assert delta["segments"] == whole["segments"]
+    # a recoloured code redraws every block with that code; another text is sent whole
+    recoloured = {**codes, 1: Code(1, "", "code 1", None, "#00aa00", "", "", "", "", (), 0)}
+    again = highlighter_data("d", text, added, turns, recoloured, "key", known=delta.pop("sent"))
+    over = {b for b in range(len(blocks) - 1) if blocks[b] < 9_000 and blocks[b + 1] > 100}
+    assert over <= {b for b, _rows in again["pieces"]}
+    other = highlighter_data("d", text + "x", added, turns, codes, "other", known=again.pop("sent"))
+    assert other["base"] is None and other["pieces"][0][0] == 0

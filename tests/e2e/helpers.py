@@ -27,7 +27,7 @@ def open_page(page, app, path: str) -> None:
 def open_transcript(page, app, document: str, start: int | None = None) -> None:
     query = f"code?document={document}" + (f"&start={start}" if start is not None else "")
     open_page(page, app, query)
-    page.wait_for_selector(f"{TRANSCRIPT} .wb-piece")
+    page.wait_for_selector(f"{TRANSCRIPT} .wb-piece", state="attached")  # far blocks are not laid out
     page.wait_for_timeout(300)
 
 
@@ -76,6 +76,9 @@ def drag_select(page, start: int, end: int) -> None:
     first = char_box(page, start)
     page.mouse.move(first["left"] + 1, (first["top"] + first["bottom"]) / 2)
     page.mouse.down()
+    # Chromium fixes the selection's anchor at the first move of the pressed mouse, where the mouse went down:
+    # move once before anything scrolls (the end may be in another block, scrolled into view below)
+    page.mouse.move(first["left"] + 2, (first["top"] + first["bottom"]) / 2)
     last = char_box(page, end - 1)
     page.mouse.move(last["right"] - 1, (last["top"] + last["bottom"]) / 2, steps=12)
     page.mouse.up()

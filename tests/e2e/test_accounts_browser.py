@@ -45,7 +45,7 @@ def log_in(page, app: App, name: str) -> None:
 def open_code_page(page) -> None:
     """The Code page through the app's own navigation (a new address would be a new session: log in again)."""
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Code").first.click()
-    page.wait_for_selector('[data-testid="transcript"] .wb-piece')
+    page.wait_for_selector('[data-testid="transcript"] .wb-piece', state="attached")
     wait_idle(page)
 
 
@@ -54,7 +54,7 @@ def rerun(page) -> None:
     page.get_by_text("my codings").click()
     wait_idle(page)
     page.get_by_text("all coders").click()
-    page.wait_for_selector('[data-testid="transcript"] .wb-piece')
+    page.wait_for_selector('[data-testid="transcript"] .wb-piece', state="attached")
     wait_idle(page)
 
 

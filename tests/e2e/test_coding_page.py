@@ -83,7 +83,7 @@ def test_drag_select_apply_and_reload(page, app, project_path) -> None:
     assert [(s.start, s.end, s.text, s.memo) for s in rows] == [
         (start, end, "Sinds achtenzestig. Mei achtenzestig.", "eerste test")]
     page.reload()
-    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]")
+    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]", state="attached")
     assert (start, end) in highlight_spans(page, "participation fatigue")
 
 
@@ -209,7 +209,7 @@ def test_names_with_markdown_images_load_nothing(page, app, project_path) -> Non
     from urllib.parse import quote
 
     open_transcript(page, app, quote(name))
-    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]")
+    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]", state="attached")
     page.locator(f"{TRANSCRIPT} [data-codes]").first.click()
     page.wait_for_selector("text=At offset")
     wait_idle(page)

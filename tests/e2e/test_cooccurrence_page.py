@@ -29,7 +29,7 @@ def test_heatmap_cell_lists_the_passages_and_links_to_the_transcript(page, demo_
     first = expected["passages"][0]
     page.get_by_role("link", name="Open in transcript").first.click()
     page.wait_for_url(re.compile(r"/code"))
-    page.wait_for_selector(f"{TRANSCRIPT} .wb-piece")
+    page.wait_for_selector(f"{TRANSCRIPT} .wb-piece", state="attached")  # far blocks are not laid out
     wait_idle(page)
     assert page.get_by_role("heading", name=first["document"]).count() == 1
     page.wait_for_timeout(500)

@@ -66,7 +66,7 @@ def test_the_coders_name_is_remembered_over_a_reload_and_in_a_new_tab(page, app,
     apply_code(page, "link work")
 
     page.reload()
-    page.wait_for_selector(f"{TRANSCRIPT} .wb-piece")
+    page.wait_for_selector(f"{TRANSCRIPT} .wb-piece", state="attached")  # far blocks are not laid out
     page.wait_for_function("() => document.querySelector('[data-testid=\"stSidebar\"]').innerText"
                            ".includes('Coder: fatima')")
     other = page.context.new_page()

@@ -14,7 +14,7 @@ def test_screenshot_project_page(page, demo_app, screenshots) -> None:
 
 def test_screenshot_coding_page(page, demo_app, screenshots) -> None:
     open_transcript(page, demo_app, "buurtteam-sanne", start=2600)
-    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]")
+    page.wait_for_selector(f"{TRANSCRIPT} [data-codes]", state="attached")
     offset = page.evaluate(
         "() => { const p = [...document.querySelectorAll('[data-testid=\"transcript\"] .wb-piece')]"
         ".find(p => !p.dataset.codes && +p.dataset.start > 2600 && p.textContent.length > 60);"

@@ -11,7 +11,7 @@ import streamlit as st
 
 from workbench.app import reads, state
 from workbench.app.comments import comment_threads
-from workbench.app.highlighter import highlighter, highlighter_data
+from workbench.app.highlighter import forget, highlighter, highlighter_data, known
 from workbench.app.widgets import escaped, html_block, md, swatch
 from workbench.coding import (
     NUMBERING, apply_codes, edit_segment, enclosing_turn, gutter_marks, redo, remove_segments, segments_at, undo,
@@ -125,6 +125,9 @@ def on_highlighter_event() -> None:
         redo_last()
     elif kind == "need_text":
         st.session_state.setdefault("_texts_sent", set()).clear()
+        forget("highlighter")
+    elif kind == "need_full":
+        forget("highlighter")
 
 
 def set_pending(start: int, end: int) -> None:
@@ -319,6 +322,7 @@ with left:
         pending=(pending["start"], pending["end"]) if pending else None, focus=focus,
         scroll_to=scroll[0] if scroll else None, scroll_key=scroll[1] if scroll else None,
         stripe_labels=stripe_labels, gutter=gutter_marks(text, turns, numbering, show_times),
+        known=known("highlighter"),
     )
     highlighter(data, key="highlighter", on_event=on_highlighter_event)
     texts_sent.add(document.sha256)

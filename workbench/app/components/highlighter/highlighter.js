@@ -6,6 +6,13 @@
 const DEBOUNCE_MS = 10;
 const DUPLICATE_MS = 700;
 
+// Segments as sent ([id, start, end, code, coder], with the tables of codes and coders) → objects.
+function expandSegments(data) {
+  return data.segments.map(([id, start, end, code, coder]) => ({
+    id, start, end, code: data.codes[code][0], colour: data.codes[code][1], coder: data.coders[coder],
+  }));
+}
+
 // One drawing of the layers per frame, whatever asked for it.
 function scheduleLayers(root) {
   if (root.wbLayersFrame) return;
@@ -88,7 +95,6 @@ export default function highlighter(component) {
   const transcript = root.querySelector(".wb-transcript");
   const scroller = root.querySelector(".wb-scroll");
   scroller.style.height = data.height ? `${data.height}px` : "";
-  root.wbData = data;
 
   const freshMount = !root.dataset.version;
   const texts = (window.__wbTexts = window.__wbTexts || new Map());
@@ -98,9 +104,20 @@ export default function highlighter(component) {
     setTriggerValue("event", { type: "need_text", document: data.document, nonce: `${Date.now()}-text` });
     return () => {};
   }
+  // Python sends segments and pieces only with a new version (and then only the blocks that changed since
+  // `base`); a tab that has another version (a remount, a missed rerun) asks for everything.
+  const current = root.dataset.version;
+  const stale = data.segments ? data.base && data.base !== current : data.version !== current;
+  if (stale || (!data.gutter && !root.wbGutter)) {
+    setTriggerValue("event", { type: "need_full", document: data.document, nonce: `${Date.now()}-full` });
+    return () => {};
+  }
+  if (data.segments) root.wbSegments = expandSegments(data);
+  if (data.gutter) root.wbGutter = data.gutter;
+  root.wbData = { ...data, segments: root.wbSegments, gutter: root.wbGutter };
   if (root.dataset.version !== data.version) {
     const keepScroll = root.dataset.document === data.document ? scroller.scrollTop : 0;
-    const redrawn = buildTranscript(root, transcript, data, fullText);
+    const redrawn = buildTranscript(root, transcript, root.wbData, fullText);
     if (redrawn === null) {
       root.wbStripeCache = new Map();
       root.wbLanes = null;
@@ -123,8 +140,8 @@ export default function highlighter(component) {
   // selection is drawn (it may have refused the selection).
   root.wbPending = data.pending;
   drawMarks(root, visibleWindow(root));
-  const gutterKey = JSON.stringify([data.version, data.gutter, data.stripe_labels]);
-  if (root.wbGutterKey !== gutterKey) {
+  const gutterKey = `${data.version}:${data.stripe_labels}`;
+  if (data.gutter || root.wbGutterKey !== gutterKey) {
     root.wbGutterKey = gutterKey;
     scheduleLayers(root);
   }

@@ -147,6 +147,7 @@ function estimateHeights(root) {
 // changed are redrawn (applying or removing a code redraws one or two blocks, never the whole transcript).
 // Returns the indexes of the redrawn blocks, or null when everything was drawn anew.
 function buildTranscript(root, transcript, data, fullText) {
+  if (data.base) return redrawBlocks(root, data, fullText);
   const segments = data.segments;
   const bounds = data.blocks;
   const old = root.wbBlocks;
@@ -207,6 +208,26 @@ function buildTranscript(root, transcript, data, fullText) {
   root.wbBlocks = { textKey: data.text_key, bounds, units, keys, starts, elements };
   if (!same) estimateHeights(root);
   return same ? redrawn : null;
+}
+
+// Python sent the pieces of the blocks that changed since the version shown ([[block, rows], …]): redraw those.
+function redrawBlocks(root, data, fullText) {
+  const shown = root.wbBlocks;
+  const redrawn = [];
+  for (const [b, rows] of data.pieces) {
+    const pieces = document.createDocumentFragment();
+    let cursor = shown.units[b];
+    for (const row of rows) {
+      const next = advanceCodePoints(fullText, cursor, row[1] - row[0]);
+      pieces.appendChild(makePiece(row, data.segments, fullText.slice(cursor, next)));
+      cursor = next;
+    }
+    shown.elements[b].replaceChildren(pieces);
+    shown.starts[b] = rows.map((row) => row[0]);
+    shown.keys[b] = null;  // drawn from rows not keyed here: a full redraw of this text redraws it too
+    redrawn.push(b);
+  }
+  return redrawn;
 }
 
 // The piece element holding code point `offset` (the last piece that starts at or before it).
