@@ -127,3 +127,15 @@ def test_the_browser_is_sent_only_what_it_does_not_have() -> None:
     assert over <= {b for b, _rows in again["pieces"]}
     other = highlighter_data("d", text + "x", added, turns, codes, "other", known=again.pop("sent"))
     assert other["base"] is None and other["pieces"][0][0] == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.lists(st.tuples(st.integers(0, 300), st.integers(0, 300)), max_size=10),
+       st.tuples(st.integers(0, 300), st.integers(0, 300)))
+def test_the_pieces_of_a_range_are_those_of_the_whole_text_cut_there(text, spans, cut) -> None:
+    lo, hi = sorted(min(c, len(text)) for c in cut)
+    segments = [seg(i, min(a, b), max(a, b)) for i, (a, b) in enumerate(spans)
+                if min(a, b) < max(a, b) <= len(text)]
+    turns = [Turn(i, i, "R") for i in range(0, len(text), 17)]
+    whole = transcript_pieces(text, segments, turns, cuts=[lo, hi])
+    assert transcript_pieces(text, segments, turns, within=(lo, hi)) == [p for p in whole if lo <= p.start < hi]

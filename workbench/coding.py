@@ -54,21 +54,31 @@ def block_bounds(text: str, turns: Sequence[Turn], size: int = BLOCK_SIZE) -> li
     return bounds if length else [0]
 
 
+def speaker_labels(text: str, turns: Sequence[Turn]) -> list[tuple[int, int]]:
+    """The spans ``[start, end)`` of the turns' speaker labels (``Ria:``)."""
+    labels = [(t.start, label_end(text, t)) for t in turns if t.speaker]
+    return [(s, e) for s, e in labels if e > s]
+
+
 def transcript_pieces(text: str, segments: Sequence[Segment], turns: Sequence[Turn],
-                      cuts: Iterable[int] = ()) -> list[Piece]:
+                      cuts: Iterable[int] = (), within: tuple[int, int] | None = None,
+                      labels: Sequence[tuple[int, int]] | None = None) -> list[Piece]:
     """Split the text at every segment and speaker-label boundary (flat pieces, never nested), so overlapping
     segments render as pieces that each carry all segments covering them; also at every offset in ``cuts``
-    (block bounds: no piece crosses one). O((n + s) log s)."""
-    labels = [(t.start, label_end(text, t)) for t in turns if t.speaker]
-    labels = [(s, e) for s, e in labels if e > s]
+    (block bounds: no piece crosses one). ``within``: only the pieces of ``[lo, hi)``, as if the text were cut
+    there; ``labels``: the speaker labels when already known (:func:`speaker_labels` of ``turns``).
+    O((n + s) log s)."""
+    lo, hi = within if within else (0, len(text))
+    spans = speaker_labels(text, turns) if labels is None else labels
     opening: dict[int, list[int]] = defaultdict(list)
     closing: dict[int, list[int]] = defaultdict(list)
-    for seg in segments:
-        opening[seg.start].append(seg.id)
-        closing[seg.end].append(seg.id)
-    label_at = {start: end for start, end in labels}
-    bounds = sorted({0, len(text), *opening, *closing, *label_at, *label_at.values(), *cuts})
-    bounds = [b for b in bounds if 0 <= b <= len(text)]
+    for seg in sorted(segments, key=lambda s: s.start):  # stable: segments that start together keep their order
+        if seg.end > lo and seg.start < hi:
+            opening[max(seg.start, lo)].append(seg.id)
+            closing[min(seg.end, hi)].append(seg.id)
+    label_at = {max(start, lo): min(end, hi) for start, end in spans if start < hi and end > lo}
+    bounds = sorted({lo, hi, *opening, *closing, *label_at, *label_at.values(), *cuts})
+    bounds = [b for b in bounds if lo <= b <= hi]
     active: dict[int, None] = {}
     label_until = -1
     pieces: list[Piece] = []

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.coding import block_bounds, transcript_pieces
+from workbench.coding import block_bounds, speaker_labels, transcript_pieces
 from workbench.models import Code, Segment, Turn
 
 ASSETS = Path(__file__).parent / "components" / "highlighter"
@@ -60,33 +60,29 @@ def highlighter_data(
         data["sent"] = {**known, "gutter": gutter_key}
         return data
     blocks = block_bounds(text, turns)
-    pieces = transcript_pieces(text, segments, turns, cuts=blocks)
-    starts = [0] * len(blocks[1:])  # the first piece of every block
-    b = 0
-    for i, p in enumerate(pieces):
-        while p.start >= blocks[b + 1]:
-            b += 1
-            starts[b] = i
-    ends = [*starts[1:], len(pieces)]
-    # what a block looks like: its pieces, and the code and coder of every segment over it (recolouring a code
-    # redraws every block, which is rare); hashed, compared with what the browser was sent
-    looks: list[list[tuple[int, int, str]]] = [[] for _ in blocks[1:]]
+    labels = speaker_labels(text, turns)
+    # what a block looks like: the segments over it, with their codes and coders (recolouring a code redraws
+    # every block, which is rare); hashed, compared with what the browser was sent, drawn only when it differs
+    over: list[list[Segment]] = [[] for _ in blocks[1:]]
     for s in segments:
         for b in range(max(0, bisect_right(blocks, s.start) - 1), bisect_left(blocks, s.end)):
-            looks[b].append((s.id, s.code_id, s.coder))
+            over[b].append(s)
     colours = hash(signature[-1])
-    digests = [hash((colours, tuple(pieces[starts[b]:ends[b]]), tuple(looks[b]))) for b in range(len(starts))]
+    digests = [hash((colours, tuple((s.id, s.start, s.end, s.code_id, s.coder) for s in over[b])))
+               for b in range(len(over))]
     index = {seg.id: i for i, seg in enumerate(segments)}
 
     def rows(b: int) -> list[list[Any]]:
-        return [[p.start, p.end, 1 if p.label else 0, [index[s] for s in p.segment_ids if s in index]]
-                for p in pieces[starts[b]:ends[b]]]
+        lo, hi = blocks[b], blocks[b + 1]
+        inside = labels[max(0, bisect_left(labels, (lo, -1)) - 1):bisect_left(labels, (hi, -1))]
+        return [[p.start, p.end, 1 if p.label else 0, [index[s] for s in p.segment_ids]]
+                for p in transcript_pieces(text, over[b], (), within=(lo, hi), labels=inside)]
 
     if same_text and known.get("bounds") == blocks:
         data["base"] = known.get("version")
-        data["pieces"] = [[b, rows(b)] for b in range(len(starts)) if digests[b] != known["digests"][b]]
+        data["pieces"] = [[b, rows(b)] for b in range(len(over)) if digests[b] != known["digests"][b]]
     else:
-        data["pieces"] = [row for b in range(len(starts)) for row in rows(b)]
+        data["pieces"] = [row for b in range(len(over)) for row in rows(b)]
     code_index: dict[int, int] = {}
     coder_index: dict[str, int] = {}
     compact = [[s.id, s.start, s.end, code_index.setdefault(s.code_id, len(code_index)),
