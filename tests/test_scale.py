@@ -92,6 +92,8 @@ def _exercise_store(project) -> None:
     project.segments_page(0, 10, code_ids=[x])
     list(project.iter_segments(document_ids=[doc]))
     project.segment_counts_by_code()
+    project.coders()
+    project.document_guids()
     retrieve(project, code_ids=[x], where={"role": ["resident"]}, include_children=True)
     result = cooccurrence(project)
     meetings(project, result, x, project.resolve_code("Y").id)
