@@ -72,14 +72,16 @@ def test_bulk_insertion_still_refuses_a_duplicate_and_rolls_back_whole(tmp_path:
     conn.execute("CREATE UNIQUE INDEX idx_bulk_probe_guid ON bulk_probe (guid)")
     with pytest.raises(sqlite3.IntegrityError):
         with store.transaction():
-            insert_many(conn, "bulk_probe", "INSERT INTO bulk_probe VALUES (?, ?, ?, ?)", rows)
+            insert_many(conn, "bulk_probe", ("guid", "kind", "start", "end"), rows)
     assert conn.execute("SELECT count(*) FROM bulk_probe").fetchone()[0] == 0
     indexes = [name for name, in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'bulk_probe' "
                                               "AND type = 'index'")]
     assert indexes == ["idx_bulk_probe_guid"]  # the dropped index came back with the rollback
     with store.transaction():
-        insert_many(conn, "bulk_probe", "INSERT INTO bulk_probe VALUES (?, ?, ?, ?)", rows[:-1])
+        insert_many(conn, "bulk_probe", ("guid", "kind", "start", "end"), rows[:-1])
     assert conn.execute("SELECT count(*) FROM bulk_probe INDEXED BY idx_bulk_probe_guid").fetchone()[0] == BULK_ROWS
+    stored = conn.execute("SELECT guid, kind, start, end FROM bulk_probe ORDER BY rowid").fetchall()
+    assert stored == rows[:-1]  # every row, in the given order (many rows per statement, and the rest)
     conn.execute("DROP TABLE bulk_probe")
     store.close()
     assert _schema(tmp_path / "p.wbproj") == before

@@ -4,23 +4,41 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 BULK_ROWS = 10_000  # from this many rows into an empty table, its indexes are built after the rows
+_PARAMETERS = 999  # per statement: the smallest limit any SQLite build has
 
 
-def insert_many(conn: sqlite3.Connection, table: str, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """``executemany(sql, rows)`` inside the caller's transaction. Into an empty table and with many rows, the
-    table's indexes are dropped first and made again afterwards from their own ``CREATE INDEX`` text (one sort per
-    index instead of a random B-tree insertion per row: several times faster for a GUID index); the schema ends
-    the same, a unique index still refuses duplicates, and a failure rolls back with the caller's transaction."""
+def insert_many(conn: sqlite3.Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> None:
+    """Insert ``rows`` (values of ``columns``, in order) inside the caller's transaction, many rows per statement
+    (one statement per row costs a statement's overhead each time, and AUTOINCREMENT's bookkeeping). Into an empty
+    table and with many rows, the table's indexes are dropped first and made again afterwards from their own
+    ``CREATE INDEX`` text (one sort per index instead of a random B-tree insertion per row: several times faster
+    for a GUID index); the schema ends the same, a unique index still refuses duplicates, and a failure rolls back
+    with the caller's transaction."""
     if len(rows) < BULK_ROWS or conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None:
-        conn.executemany(sql, rows)
+        _insert(conn, table, columns, rows)
         return
     indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
                            "AND sql IS NOT NULL ORDER BY rowid", (table,)).fetchall()
     for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')
-    conn.executemany(sql, rows)
+    _insert(conn, table, columns, rows)
     for _, create in indexes:
         conn.execute(create)
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    names = ", ".join(f'"{c}"' for c in columns)
+    head = f'INSERT INTO "{table}" ({names}) VALUES '
+    one = "(" + ", ".join("?" * len(columns)) + ")"
+    per = max(1, _PARAMETERS // len(columns))
+    whole = len(rows) // per * per
+    if whole:
+        conn.executemany(head + ", ".join([one] * per),
+                         [tuple(chain.from_iterable(rows[i:i + per])) for i in range(0, whole, per)])
+    if whole < len(rows):
+        conn.executemany(head + one, rows[whole:])

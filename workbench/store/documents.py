@@ -46,10 +46,8 @@ class DocumentsMixin(StoreBase):
                 self._audit(who, actions.document_imported(
                     {"guid": guid, "name": doc.name, "source": doc.source_name, "sha256": doc.sha256,
                      "characters": len(doc.text)}))
-            insert_many(self.conn, "turns", "INSERT INTO turns (document_id, start, end, speaker, timestamp, seconds)"
-                        " VALUES (?,?,?,?,?,?)", turns)
-            insert_many(self.conn, "units", "INSERT INTO units (document_id, kind, start, end) VALUES (?, ?, ?, ?)",
-                        units)
+            insert_many(self.conn, "turns", ("document_id", "start", "end", "speaker", "timestamp", "seconds"), turns)
+            insert_many(self.conn, "units", ("document_id", "kind", "start", "end"), units)
         return ids
 
     def _check_new_documents(self, documents: Sequence[ParsedDocument]) -> None:

@@ -111,8 +111,7 @@ class ExchangeMixin(StoreBase):
                 records = by_document[document_id] = []
             records.append([guid, row.start, row.end, code_guids[row.code_id], coder, memo, created])
         insert_many(self.conn, "segments",
-                    "INSERT INTO segments (guid, document_id, start, end, code_id, coder_id, memo, created, updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    ("guid", "document_id", "start", "end", "code_id", "coder_id", "memo", "created", "updated"), rows)
         documents = dict(self.conn.execute("SELECT id, guid FROM documents"))
         self._audit_many((who, actions.segments_imported(documents[doc_id], records, source))
                          for doc_id, records in by_document.items())
