@@ -25,12 +25,14 @@ def heatmap_cell_size(codes: int) -> int:
     return max(18, min(40, 900 // max(codes, 1)))
 
 
-def integer_legend(highest: int) -> alt.Legend:
-    """A legend of counts: whole numbers only (no "1.000000", no 0.5 steps), at most six of them."""
+def integer_legend(highest: int, lowest: int = 1) -> alt.Legend:
+    """A legend of counts from ``lowest`` to ``highest`` (the scale's domain: a value outside it would be drawn on
+    top of an end): whole numbers only (no "1.000000", no 0.5 steps), at most six of them."""
     highest = max(int(highest), 1)
-    step = max(1, math.ceil(highest / 5))
-    return alt.Legend(format="d", values=list(range(1, highest + 1, step)) + ([highest] if (highest - 1) % step
-                                                                               else []), tickMinStep=1)
+    lowest = min(max(int(lowest), 1), highest)
+    step = max(1, math.ceil((highest - lowest) / 5))
+    values = list(range(lowest, highest + 1, step))
+    return alt.Legend(format="d", values=values + ([highest] if values[-1] != highest else []), tickMinStep=1)
 
 
 def heatmap_chart(result: Cooccurrence, minimum: int) -> alt.LayerChart | None:
@@ -59,6 +61,7 @@ def heatmap_chart(result: Cooccurrence, minimum: int) -> alt.LayerChart | None:
     pick = alt.selection_point(fields=["a", "b"], name="cell")
     size = heatmap_cell_size(len(order))
     highest = max((c["count"] for c in cells), default=1)
+    lowest = min((c["count"] for c in cells if c["count"] > 0), default=1)
     every_label = dict(labelOverlap=False, labelLimit=260, labelFontSize=11 if size >= 20 else 10)
     base = alt.Chart(frame).encode(
         x=alt.X("b:N", sort=order, title=None, scale=alt.Scale(domain=order),
@@ -67,7 +70,7 @@ def heatmap_chart(result: Cooccurrence, minimum: int) -> alt.LayerChart | None:
     )
     heat = base.mark_rect(stroke="#ffffff").encode(
         color=alt.condition("datum.count > 0", alt.Color("count:Q", scale=alt.Scale(scheme="blues"),
-                                                         title="count", legend=integer_legend(highest)),
+                                                         title="count", legend=integer_legend(highest, lowest)),
                             alt.value("#f6f8fa")),
         tooltip=[alt.Tooltip("a:N", title="code"), alt.Tooltip("b:N", title="with"),
                  alt.Tooltip("count:Q"), alt.Tooltip("c:Q", title="c-coefficient"),
@@ -77,7 +80,13 @@ def heatmap_chart(result: Cooccurrence, minimum: int) -> alt.LayerChart | None:
         text=alt.condition("datum.count > 0", "count:Q", alt.value("")),
         color=alt.condition(f"datum.count > {0.55 * highest}", alt.value("#ffffff"), alt.value("#1f2328")),
     )
-    return (heat + labels).properties(width=size * len(order), height=size * len(order))
+    # autosize "pad": the cells keep their size and the labels are added around them (Streamlit's default "fit"
+    # squeezes labels, cells and counts into the chart's width: 80 px for two codes, nothing readable). SVG even for
+    # many cells (Streamlit draws over 2,000 data on a canvas): 60 codes are 7,080 marks, light for SVG, and the
+    # cells stay elements a browser test can measure.
+    return (heat + labels).properties(width=size * len(order), height=size * len(order),
+                                      autosize=alt.AutoSizeParams(type="pad", contains="padding"),
+                                      usermeta={"embedOptions": {"renderer": "svg"}})
 
 
 def network_chart(result: Cooccurrence, threshold: int, colours: dict[int, str]) -> alt.LayerChart | None:
@@ -90,7 +99,8 @@ def network_chart(result: Cooccurrence, threshold: int, colours: dict[int, str])
         return None
     position = {c: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
                 for i, c in enumerate(nodes)}
-    highest_count = max([p.count for p in result.pairs] + [1])
+    highest_count = max([p.count for p in linked] + [1])
+    lowest_count = min([p.count for p in linked] + [highest_count])
     edges = pd.DataFrame([{"edge": i, "x": position[c][0], "y": position[c][1], "count": p.count,
                            "pair": f"{p.a} – {p.b}", "c": p.c_coefficient}
                           for i, p in enumerate(linked) for c in (p.a_id, p.b_id)])
@@ -101,11 +111,12 @@ def network_chart(result: Cooccurrence, threshold: int, colours: dict[int, str])
         x=alt.X("x:Q", axis=axis, scale=alt.Scale(domain=[-1.6, 1.6])),
         y=alt.Y("y:Q", axis=axis, scale=alt.Scale(domain=[-1.3, 1.3])),
         detail="edge:N", strokeWidth=alt.StrokeWidth("count:Q", scale=alt.Scale(range=[1, 9]), title="count",
-                                                     legend=integer_legend(highest_count)),
+                                                     legend=integer_legend(highest_count, lowest_count)),
         tooltip=["pair:N", "count:Q", alt.Tooltip("c:Q", format=".3f", title="c-coefficient")])
     dots = alt.Chart(points).mark_circle(stroke="#1f2328", strokeWidth=0.5, opacity=1).encode(
         x="x:Q", y="y:Q", size=alt.Size("frequency:Q", scale=alt.Scale(range=[80, 900]), title="frequency",
-                                        legend=integer_legend(int(points["frequency"].max()))),
+                                        legend=integer_legend(int(points["frequency"].max()),
+                                                               int(points["frequency"].min()))),
         color=alt.Color("colour:N", scale=None), tooltip=["code:N", "frequency:Q"])
     names = alt.Chart(points).mark_text(dy=-16, fontSize=11).encode(x="x:Q", y="y:Q", text="code:N")
     return (lines + dots + names).properties(height=620)
