@@ -38,33 +38,32 @@ def brute_pair_counts(raw: list[tuple], distance: int) -> dict[tuple[int, int], 
     return dict(counts)
 
 
+def swept(raw: list[tuple], distance: int, budget: int | None = None) -> dict[tuple[int, int], int]:
+    """The vectorised sweep's pair counts, checking every chunk of index pairs (at most ``budget`` pairs, or one
+    segment's partners, when a budget is given)."""
+    columns = as_columns(raw)
+    counter = PairCounter(columns.code)
+    kept, sweep.PAIR_BUDGET = sweep.PAIR_BUDGET, budget or sweep.PAIR_BUDGET
+    try:
+        for left, right in pair_indexes(columns, distance):
+            assert np.all(left < right) and np.all(columns.document[left] == columns.document[right])
+            assert budget is None or len(left) <= budget or len(set(left.tolist())) == 1
+            counter.add(columns.code[left], columns.code[right])
+    finally:
+        sweep.PAIR_BUDGET = kept
+    return counter.counts()
+
+
 @settings(max_examples=300, deadline=None)
 @given(crowded, st.integers(-1, 4))
 def test_pair_sweep_equals_brute_force(raw, distance) -> None:
-    columns = as_columns(raw)
-    counter = PairCounter(columns.code)
-    for left, right in pair_indexes(columns, distance):
-        assert np.all(left < right) and np.all(columns.document[left] == columns.document[right])
-        counter.add(columns.code[left], columns.code[right])
-    assert counter.counts() == brute_pair_counts(raw, distance)
+    assert swept(raw, distance) == brute_pair_counts(raw, distance)
 
 
 @settings(max_examples=100, deadline=None)
 @given(crowded, st.integers(-1, 2))
 def test_pair_sweep_in_small_chunks_equals_one_chunk(raw, distance) -> None:
-    columns = as_columns(raw)
-    whole = PairCounter(columns.code)
-    for left, right in pair_indexes(columns, distance):
-        whole.add(columns.code[left], columns.code[right])
-    budget, sweep.PAIR_BUDGET = sweep.PAIR_BUDGET, 3
-    try:
-        chunked = PairCounter(columns.code)
-        for left, right in pair_indexes(columns, distance):
-            assert len(left) <= 3 or len(np.unique(left)) == 1  # a chunk: the budget, or one segment's partners
-            chunked.add(columns.code[left], columns.code[right])
-    finally:
-        sweep.PAIR_BUDGET = budget
-    assert chunked.counts() == whole.counts()
+    assert swept(raw, distance, budget=3) == swept(raw, distance)
 
 
 @settings(max_examples=200, deadline=None)
