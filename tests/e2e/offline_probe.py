@@ -75,7 +75,8 @@ def main(project: str, out: str) -> int:
         ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(out_dir / "connect.log"),
          sys.executable, "-m", "workbench", "serve", project, "--host", "0.0.0.0", "--port", str(port),
          "--coder", "probe"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, "WORKBENCH_TOKEN": TOKEN})
+        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, "WORKBENCH_TOKEN": TOKEN},
+        start_new_session=True)  # its own process group: a SIGTERM to strace alone would leave the server running
     seen: dict = {"interfaces": interfaces, "pages": {}, "websockets": {}, "browser_outside": []}
     try:
         wait_until_healthy(url, server, out_dir / "server.log", seconds=90)
@@ -106,11 +107,12 @@ def main(project: str, out: str) -> int:
             seen["websockets"][name] = websocket_attempt(port, origin, cookie if with_cookie else None)
         time.sleep(1)
     finally:
-        server.send_signal(signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
         log.close()
         (out_dir / "probe.json").write_text(json.dumps(seen, indent=1))
     return 0
