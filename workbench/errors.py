@@ -15,19 +15,13 @@ class WorkbenchError(Exception):
     status 2, ``error: <message> (<flag>)``. Whatever raised it has left the project file exactly as it was.
     """
 
-    def __init__(self, message: str, in_app: str | None = None, cli: str | None = None) -> None:
+    def __init__(self, message: str, cli: str | None = None) -> None:
         super().__init__(" ".join(str(message).split()))
-        self._in_app = " ".join(in_app.split()) if in_app else None
         self.cli = cli
 
     @property
     def message(self) -> str:
         return str(self)
-
-    @property
-    def in_app(self) -> str:
-        """The message as the app shows it (``in_app`` is only for a message given in the command line's words)."""
-        return self._in_app or str(self)
 
 
 def store_error_message(exc: sqlite3.Error) -> str:

@@ -30,7 +30,7 @@ def save_button(what: str, save: Callable[[], int]) -> None:
         try:
             changed = save()
         except WorkbenchError as exc:
-            notices.error(md(exc.in_app))
+            notices.error(md(str(exc)))
         else:
             state.flash(f"Saved {changed} change(s) to the {what}." if changed else "Nothing changed.",
                         "success" if changed else "info", what)

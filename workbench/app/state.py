@@ -244,7 +244,7 @@ def attempt(action: Callable[[], T], success: str | None = None, place: str = "p
     try:
         result = action()
     except WorkbenchError as exc:
-        flash(exc.in_app, "error", place)
+        flash(str(exc), "error", place)
         return None
     except sqlite3.Error as exc:  # busy longer than the timeout (or damaged): the command line's one line
         flash(store_error_message(exc), "error", place)

@@ -184,7 +184,7 @@ def ensure_coder(place: str = "coding") -> str | None:
     try:
         state.set_coder(typed)
     except WorkbenchError as exc:
-        state.flash(exc.in_app, "error", place)
+        state.flash(str(exc), "error", place)
         return None
     return state.coder()
 
@@ -231,7 +231,7 @@ def undo_last() -> None:
         undone = undo(project, change, state.coder() or "unknown")
     except WorkbenchError as exc:
         state.pop_undo()
-        state.flash(f"Could not undo {change.label}: {exc.in_app}. It was taken off the undo list.", "error",
+        state.flash(f"Could not undo {change.label}: {exc}. It was taken off the undo list.", "error",
                     "coding")
         return
     state.pop_undo()
@@ -249,7 +249,7 @@ def redo_last() -> None:
     try:
         change = redo(project, undone, state.coder() or "unknown")
     except WorkbenchError as exc:
-        state.flash(f"Could not redo {undone.label}: {exc.in_app}. It was taken off the redo list.", "error",
+        state.flash(f"Could not redo {undone.label}: {exc}. It was taken off the redo list.", "error",
                     "coding")
         return
     state.push_undo_keeping_redo(change, doc)

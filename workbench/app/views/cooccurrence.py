@@ -266,7 +266,7 @@ if tab_matrix.open:
                         try:
                             edges = tuple(parse_edges(kind, text))
                         except WorkbenchError as exc:
-                            st.error(md(exc.in_app))
+                            st.error(md(str(exc)))
             matrix = group_matrix(project, str(project.path), version, scope, attribute, measure, edges)
             cells = {
                 "counts": lambda r, c: matrix.counts[r][c],

@@ -88,7 +88,7 @@ if submitted:
                                     progress=report)
         except WorkbenchError as exc:
             progress.empty()
-            st.error(md(f"Nothing was imported: {exc.in_app}"))
+            st.error(md(f"Nothing was imported: {exc}"))
         else:
             progress.progress(1.0, text="Done")
             names = ", ".join(d.name for d in parsed)
@@ -131,7 +131,7 @@ with st.expander(f"Memos ({len(memos)})"):
                                  document_id=chosen[1] if chosen and chosen[0] == "document" else None,
                                  code_id=chosen[1] if chosen and chosen[0] == "code" else None, title=title)
             except WorkbenchError as exc:
-                st.error(md(exc.in_app))
+                st.error(md(str(exc)))
             else:
                 state.flash("Memo added.")
                 st.rerun()
