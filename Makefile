@@ -38,7 +38,7 @@ check: $(VENV)/.installed-dev
 
 ## make screenshots: update the README pictures in docs/screenshots/ (the suite itself writes to a temp folder)
 screenshots: $(VENV)/.installed-dev
-	WORKBENCH_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_screenshots.py
+	WORKBENCH_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_screenshots.py tests/e2e/test_chart_sizes.py
 
 demo: $(VENV)/.installed
 	@test -f $(PROJECT) || $(BIN)/workbench demo $(PROJECT)

@@ -36,6 +36,14 @@ READ_HEATMAP = r"""() => {
   };
 }"""
 
+SCROLL_TO_END = r"""() => {
+  const holder = document.querySelector('.st-key-cooc_heatmap');
+  holder.scrollLeft = holder.scrollWidth;
+  const cells = [...holder.querySelectorAll('svg g.mark-rect.role-mark path')];
+  return {column_right: holder.getBoundingClientRect().right, scrolls: holder.scrollWidth > holder.clientWidth,
+          last_cell_right: Math.max(...cells.map(c => c.getBoundingClientRect().right))};
+}"""
+
 READ_LEGENDS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg g.role-legend')]
   .map(legend => [...legend.querySelectorAll('g.role-legend-label text')].map(t => t.textContent))"""
 
@@ -97,6 +105,9 @@ def test_heatmap_draws_every_label_cell_and_count(page, chart_app, screenshots) 
     assert all(count["height"] >= 9 for count in shown)
     assert all(any(inside(count, cell) for cell in drawn["cells"]) for count in shown)
     assert drawn["legend"] == ["4"]  # one count: one legend value, not 1, 2, 3 piled onto 4
+    # a chart wider than the page's column scrolls sideways to its last column (never cut off at the column's edge)
+    reach = page.evaluate(SCROLL_TO_END)
+    assert reach["last_cell_right"] <= reach["column_right"] + 0.5, reach
     page.locator(CHART).first.screenshot(path=str(screenshots / f"cooccurrence-heatmap-{n}-codes.png"))
     assert (screenshots / f"cooccurrence-heatmap-{n}-codes.png").stat().st_size > 2_000
 

@@ -160,6 +160,8 @@ if tab_heat.open:
             st.caption("No two codes co-occur with these settings.")
         chart = heatmap(project, str(project.path), version, unit, distance, scope, minimum)
         if chart is not None:
+            # many codes make the heatmap wider than the column (its cells keep their size): it scrolls sideways
+            st.html("<style>.st-key-cooc_heatmap { overflow-x: auto; }</style>")
             event = st.vega_lite_chart(spec=chart, on_select="rerun", key="cooc_heatmap", selection_mode="cell",
                                        width="content")
             picked = (event.selection.get("cell") or []) if event else []
