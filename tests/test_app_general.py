@@ -51,3 +51,16 @@ def test_a_page_that_stops_early_still_records_its_run_time(app, empty_path, mon
     assert any("No exercises yet" in i for i in values(at.info))
     pages = [line.split("\t")[0] for line in log.read_text().splitlines()]
     assert pages[-1] == "training" and float(log.read_text().splitlines()[-1].split("\t")[1]) >= 0
+
+
+def test_reruns_do_not_grow_sys_path(app, seeded_path):
+    # The script puts the checkout on sys.path when run as a file; on every rerun again would make each new
+    # AppTest (and Streamlit's component discovery, which walks sys.path) slower than the last.
+    import sys
+
+    at = app(seeded_path)
+    before = len(sys.path)
+    for _ in range(3):
+        at.run()
+    app(seeded_path, page="codebook")
+    assert len(sys.path) == before

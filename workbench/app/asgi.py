@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 if __package__ in (None, ""):  # run by `streamlit run path/to/asgi.py`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    ROOT = str(Path(__file__).resolve().parents[2])
+    if ROOT not in sys.path:  # once: the script runs again on every rerun (each entry slows package discovery)
+        sys.path.insert(0, ROOT)
 
 import streamlit as st  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
