@@ -4,8 +4,8 @@ Accepted variations: the project file ``project.qde`` or ``<name>.qde`` (ATLAS.t
 ``1:0`` and ``0:4`` (and none); GUIDs with or without braces in any case; source folders ``sources/`` or
 ``Sources/``; text in a plain-text file or inline; a missing or empty plain text read from the source's ``.docx``;
 extra attributes of other tools (QualCoder) ignored; empty ``<Sets/>`` (Taguette); sets of sources and PDF sources
-with a text version as :mod:`qdpx_sets` says. Positions are read in the
-convention that fits the text best (see :mod:`positions`). Everything left out is counted in the report with why.
+with a text version as :mod:`qdpx_sets` says. Positions are read in the convention that fits the text best (see
+:mod:`positions`). Everything left out is counted in the report with why.
 """
 
 from __future__ import annotations
