@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,9 @@ class Turn:
     seconds: float | None = None
 
 
-@dataclass(frozen=True)
-class Span:
-    """A half-open ``[start, end)`` range of code points in a document's text."""
+class Span(NamedTuple):
+    """A half-open ``[start, end)`` range of code points in a document's text (a named tuple: imports make them by
+    the hundred thousand, and a frozen dataclass costs several times more to build)."""
 
     start: int
     end: int
@@ -114,9 +114,8 @@ class Segment:
         }
 
 
-@dataclass(frozen=True)
-class NewSegment:
-    """A segment to be added: refers to its document and code by id."""
+class NewSegment(NamedTuple):
+    """A segment to be added: refers to its document and code by id (a named tuple, as :class:`Span`)."""
 
     document_id: int
     start: int
