@@ -236,3 +236,29 @@ def test_coders_count_their_segments(project) -> None:
         counted[seg.coder] = counted.get(seg.coder, 0) + 1
     assert project.coders() == [{"name": name, "role": "coder", "segments": counted.get(name, 0)}
                                 for name in sorted({"anna", "bob", "cleo"})]
+
+
+def test_creating_a_project_does_not_load_pandas_and_pandas_still_imports_after(tmp_path: Path) -> None:
+    """sqlite-utils is loaded with pandas hidden in a one-thread process (the command line): half a second saved on
+    every new project, and nothing else is affected."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from workbench.store import create_project; "
+              f"create_project({str(tmp_path / 'x.wbproj')!r}).close(); "
+              "print('pandas' in sys.modules); import pandas, sqlite_utils; print(pandas.__name__, "
+              "sqlite_utils.Database.__name__)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "pandas", "Database"]
+
+
+def test_with_other_threads_running_sqlite_utils_is_imported_as_it_is(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys, threading; stop = threading.Event(); t = threading.Thread(target=stop.wait); t.start(); "
+              "from workbench.store import create_project; "
+              f"create_project({str(tmp_path / 'x.wbproj')!r}).close(); stop.set(); "
+              "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True"]

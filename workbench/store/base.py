@@ -7,6 +7,8 @@ import json
 import os
 import random
 import sqlite3
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +33,24 @@ def busy_timeout() -> float:
         return max(float(os.environ.get("WORKBENCH_BUSY_TIMEOUT", "30")), 0.0)
     except ValueError:
         return 30.0
+
+
+def load_sqlite_utils() -> Any:
+    """The sqlite-utils module. It imports pandas (and pyarrow) when it can, only to map ``pandas.Timestamp``
+    values to TEXT columns, which the store never inserts; that costs about half a second of every command that
+    creates or migrates a project. So when pandas is not loaded yet and no other thread runs (one that might import
+    pandas meanwhile: the command line, not the app), sqlite-utils is loaded with pandas hidden for that one
+    import; pandas can be imported normally afterwards."""
+    if "sqlite_utils" in sys.modules or "pandas" in sys.modules or threading.active_count() > 1:
+        import sqlite_utils
+
+        return sqlite_utils
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # ``import pandas`` raises ImportError
+    try:
+        import sqlite_utils
+    finally:
+        del sys.modules["pandas"]
+    return sqlite_utils
 
 
 def now() -> str:
@@ -80,11 +100,9 @@ class StoreBase:
 
     @property
     def db(self) -> sqlite_utils.Database:
-        """The sqlite-utils view of the connection (imported on first use: it pulls in pandas)."""
+        """The sqlite-utils view of the connection (imported on first use, see :func:`load_sqlite_utils`)."""
         if self._db is None:
-            import sqlite_utils
-
-            self._db = sqlite_utils.Database(self.conn)
+            self._db = load_sqlite_utils().Database(self.conn)
         return self._db
 
     def close(self) -> None:
