@@ -280,3 +280,39 @@ def test_unknown_elements_are_counted_everywhere_they_are_looked_for() -> None:
     unknown_entries = [e for e in report.not_imported if e["why"] == "not part of REFI-QDA 1.5"]
     assert report.not_imported[:len(unknown_entries)] == unknown_entries  # listed first, by tag
     assert [e["what"] for e in unknown_entries] == sorted(e["what"] for e in unknown_entries)
+
+
+@pytest.mark.parametrize("sel_guid, code, coding_user, selection_user, stamps", [
+    ("11111111-2222-3333-4444-555555555555", CODE, USER, "", ("2020-01-01T00:00:00Z", "")),
+    ("{11111111-2222-3333-4444-55555555555a}", CODE.upper(), "", USER, ("", "2021-02-02T00:00:00Z")),
+    ("not-a-guid", "{" + CODE + "}", "", "", ("", "")),
+    ("11111111-2222-3333-4444-555555555555", "99999999-2222-3333-4444-555555555555", USER, USER, ("", "")),
+])
+def test_a_selection_of_one_coding_reads_as_the_general_path_does(sel_guid, code, coding_user, selection_user,
+                                                                   stamps) -> None:
+    """The one-Coding selection is read in fewer steps; an extra unknown child sends the same selection through the
+    general path, and both give the same segments and report (the unknown element apart)."""
+    def source(extra: str) -> str:
+        coding_attrs = (f' creatingUser="{coding_user}"' if coding_user else "") + (
+            f' creationDateTime="{stamps[0]}"' if stamps[0] else "")
+        selection_attrs = (f' creatingUser="{selection_user}"' if selection_user else "") + (
+            f' creationDateTime="{stamps[1]}"' if stamps[1] else "")
+        return (f'<TextSource guid="{SOURCE}" name="a" plainTextPath="internal://{SOURCE}.txt">'
+                f'<PlainTextSelection guid="{sel_guid}" startPosition="0" endPosition="5"{selection_attrs}>'
+                f'<Coding guid="22222222-2222-3333-4444-555555555555"{coding_attrs}><CodeRef targetGUID="{code}"/>'
+                f"</Coding>{extra}</PlainTextSelection></TextSource>")
+
+    results = []
+    for extra in ("", "<Extra/>"):
+        data = qdpx(project(source(extra)), {f"sources/{SOURCE}.txt": b"Hello world"})
+        bundle, report = read_qdpx(data, "x.qdpx")
+        report.not_imported = [e for e in report.not_imported if "Extra" not in e["what"]]
+        results.append((bundle.segments, report.as_dict()))
+    assert results[0] == results[1]
+    segments, report = results[0]
+    if code.startswith("9999"):
+        assert segments == [] and any(e["what"] == "codings" for e in report["not_imported"])
+    else:
+        assert [(s.start, s.end, s.code, s.coder) for s in segments] == [
+            (0, 5, CODE.upper(), "Ann" if coding_user or selection_user else "unknown coder")]
+        assert segments[0].created == (stamps[0] or stamps[1])
