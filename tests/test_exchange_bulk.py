@@ -60,6 +60,9 @@ def test_a_large_import_keeps_the_schema_every_row_and_every_guid(tmp_path: Path
         assert "idx_segments_guid" in plan  # the index is there and used
         assert copy.conn.execute("SELECT count(*) FROM segments INDEXED BY idx_segments_guid").fetchone()[0] == count
     assert gc.isenabled()
+    # built without the write-ahead log (nobody could see it), the file ends in WAL mode with nothing left beside it
+    assert (tmp_path / "big.wbproj").read_bytes()[18:20] == b"\x02\x02"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.wbproj", "fresh.wbproj", "in.qdpx"]
 
 
 def test_bulk_insertion_still_refuses_a_duplicate_and_rolls_back_whole(tmp_path: Path) -> None:

@@ -316,3 +316,21 @@ def test_a_selection_of_one_coding_reads_as_the_general_path_does(sel_guid, code
         assert [(s.start, s.end, s.code, s.coder) for s in segments] == [
             (0, 5, CODE.upper(), "Ann" if coding_user or selection_user else "unknown coder")]
         assert segments[0].created == (stamps[0] or stamps[1])
+
+
+@pytest.mark.parametrize("member", ["project.qde", f"sources/{SOURCE}.txt"])
+def test_a_damaged_archive_member_is_refused_in_one_line(member: str) -> None:
+    sources = (f'<TextSource guid="{SOURCE}" name="a" plainTextPath="internal://{SOURCE}.txt">'
+               f"{selection(0, 5)}</TextSource>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", project(sources).encode("utf-8"))
+        archive.writestr(f"sources/{SOURCE}.txt", b"Hello world, " * 200)
+    data = bytearray(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo(member)
+    body = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[body + info.compress_size // 2] ^= 0xFF  # one byte of the compressed data flipped
+    with pytest.raises(WorkbenchError, match="damaged in the archive") as caught:
+        read_qdpx(bytes(data), "x.qdpx")
+    assert "\n" not in str(caught.value)

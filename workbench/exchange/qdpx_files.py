@@ -7,28 +7,40 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import WorkbenchError
 
 _DEFAULT_NS = re.compile(rb"""\sxmlns\s*=\s*["']urn:QDA-XML:[^"']*["']""")
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
+_HEAD, _CHUNK = 1 << 16, 1 << 20  # bytes fed to the XML parser: the first piece (namespace dropped), then each
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)  # a member unreadable
 
 
-def parse_xml(data: bytes, source: str) -> Any:
-    """Parse XML safely (no DTDs, no entities, no network) and drop namespaces: tags become local names."""
+def parse_xml(data: bytes | BinaryIO, source: str) -> Any:
+    """Parse XML safely (no DTDs, no entities, no network) and drop namespaces: tags become local names. ``data``
+    is the bytes or a stream of them (a zip member is parsed as it is unpacked: it is never held whole)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
                              remove_comments=True, remove_pis=True)
-    head = _DEFAULT_NS.search(data, 0, 4096)  # the common case: drop the default namespace before parsing (fast)
-    if head:
-        data = data[:head.start()] + data[head.end():]
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        root = etree.fromstring(data, parser)
+        head = stream.read(_HEAD)
+        found = _DEFAULT_NS.search(head, 0, 4096)  # the common case: drop the default namespace before parsing
+        if found:
+            head = head[:found.start()] + head[found.end():]
+        if head:
+            parser.feed(head)
+        for chunk in iter(lambda: stream.read(_CHUNK), b""):
+            parser.feed(chunk)
+        root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
+    except _DAMAGED as exc:
+        raise WorkbenchError(f"{source} is damaged in the archive ({exc})") from None
     if root.tag.startswith("{"):  # a prefixed namespace (or an unusual declaration): local names throughout
         for element in root.iter():
             if isinstance(element.tag, str) and element.tag[0] == "{":
@@ -41,9 +53,16 @@ def zip_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    check_member(info)
+    try:
+        return archive.read(info)
+    except _DAMAGED as exc:
+        raise WorkbenchError(f"{info.filename} is damaged in the archive ({exc})") from None
+
+
+def check_member(info: zipfile.ZipInfo) -> None:
     if info.file_size > MAX_MEMBER:
         raise WorkbenchError(f"{info.filename} in the archive is too large ({info.file_size:,} bytes)")
-    return archive.read(info)
 
 
 def decode_source(data: bytes) -> str:
@@ -70,7 +89,13 @@ def open_qdpx(data: bytes, source: str) -> tuple[Any, zipfile.ZipFile]:
         (info for name, info in sorted(members.items()) if name.endswith(".qde") and "/" not in name), None)
     if qde is None:
         raise WorkbenchError(f"{source} holds no project.qde (nor any other .qde file)")
-    root = parse_xml(read_member(archive, qde), f"{source}: {qde.filename}")
+    check_member(qde)
+    try:
+        member = archive.open(qde)
+    except _DAMAGED as exc:
+        raise WorkbenchError(f"{source}: {qde.filename} is damaged in the archive ({exc})") from None
+    with member:
+        root = parse_xml(member, f"{source}: {qde.filename}")
     if root.tag != "Project":
         raise WorkbenchError(f"{source}: {qde.filename} is not a REFI-QDA project (root element {root.tag!r})")
     return root, archive

@@ -68,8 +68,15 @@ def building_project(path: Path, purpose: str) -> Iterator[Project]:
     partial = path.with_name(f".{path.name}.{os.getpid()}.{purpose}")
     project = create_project(partial)
     try:
+        # Nobody else can see the file yet and a failure deletes it: it is written once, without the
+        # write-ahead log's second copy or a sync per commit; it is synced and given its WAL mode at the end.
+        project.conn.execute("PRAGMA journal_mode = MEMORY")
+        project.conn.execute("PRAGMA synchronous = OFF")
         yield project
+        project.conn.execute("PRAGMA journal_mode = WAL")
         project.close()
+        with open(partial, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(partial, path)
     except BaseException:
         project.close()
