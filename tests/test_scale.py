@@ -244,3 +244,30 @@ def test_retrieve_pages_through_the_same_segments_as_the_full_list(tmp_path) -> 
                          for r in retrieve_page(project, query, offset, size, counts=counts if size > 1 else None)]
                 assert paged == everything, (filters, size)
             assert retrieve_page(project, query, len(everything), 5) == []
+
+
+def test_project_listing_reads_speakers_and_sentences_from_indexes(tmp_path, monkeypatch) -> None:
+    """The Project page's listing at a million codings: speakers come from an index in turn order (no temporary
+    B-tree for grouping), sentences are counted from an index; a file from before gets both indexes on opening."""
+    from tests.test_analysis import OTHER, TEXT
+    from workbench.store import files, open_project, schema
+
+    step = next(n for n, f in schema.MIGRATIONS.items() if "speakers" in (f.__doc__ or ""))
+    monkeypatch.setattr(files, "SCHEMA_VERSION", step - 1)
+    path = tmp_path / "old.wbproj"
+    with create_project(path) as project:
+        import_sources(project, [("t.txt", TEXT.encode()), ("u.txt", OTHER.encode())], language="nl")
+        before = project.documents()
+    monkeypatch.undo()
+    with open_project(path) as project:
+        assert project.documents() == before
+        statements: list[str] = []
+        project.conn.set_trace_callback(statements.append)
+        project.documents()
+        project.stats()
+        project.conn.set_trace_callback(None)
+        plans = {sql: " | ".join(row[3] for row in project.conn.execute("EXPLAIN QUERY PLAN " + sql))
+                 for sql in statements if "speaker" in sql or "'sentence'" in sql}
+    assert len(plans) == 2, plans
+    for sql, plan in plans.items():
+        assert "COVERING INDEX" in plan and "GROUP BY" not in plan, (sql, plan)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x5742_4E43  # "WBNC": marks a file as a workbench project
 
 
@@ -187,6 +187,13 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db["group_documents"].create_index(["document_id"])
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """Indexes for the Project page's listing at a million codings: each document's speakers in order of first
+    turn (read from the index instead of two temporary B-trees) and the count of sentences."""
+    db.execute("CREATE INDEX IF NOT EXISTS idx_turns_document_id_speaker_start ON turns (document_id, speaker, start)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_units_kind ON units (kind)")
+
+
 MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5,
-              6: _migration_6}
+              6: _migration_6, 7: _migration_7}
 
