@@ -151,13 +151,12 @@ def _words_in_spans(project: Project, document: np.ndarray, start: np.ndarray, e
         space = _spaces("".join(pieces))
         begins = ~space
         begins[1:] &= space[:-1]
-        before = np.zeros(len(space) + 1, dtype=np.int32)  # word starts before each position (a batch < 2**31)
-        np.cumsum(begins, out=before[1:])
+        before = _StartsBefore(begins)
         # the batch's documents are consecutive in ``order``: their spans are one slice of it
         chosen = order[bounds[batch[0]]:bounds[batch[-1] + 1]]
         shift = np.repeat(offsets[:-1], bounds[np.array(batch) + 1] - bounds[np.array(batch)])
         s, e = start[chosen] + shift, end[chosen] + shift
-        counted[chosen] = (~space[s]).astype(np.int64) + before[e] - before[s + 1]
+        counted[chosen] = (~space[s]).astype(np.int64) + before(e) - before(s + 1)
         batch.clear()
 
     for k in range(len(wanted)):
@@ -172,6 +171,22 @@ def _words_in_spans(project: Project, document: np.ndarray, start: np.ndarray, e
 
 
 _SPACE_LATIN1 = _SPACE[:256].copy()
+_ONES = np.array([bin(byte).count("1") for byte in range(256)], dtype=np.uint8)  # set bits of each byte value
+_BELOW = np.array([(1 << bit) - 1 for bit in range(8)], dtype=np.uint8)  # the bits below bit 0..7
+
+
+class _StartsBefore:
+    """How many of ``flags`` are set before each position, from the flags packed eight to a byte and a running
+    count per byte (an eighth of the memory and work of a running count per position)."""
+
+    def __init__(self, flags: np.ndarray) -> None:
+        self.bits = np.append(np.packbits(flags, bitorder="little"), np.uint8(0))  # a byte more: position len(flags)
+        self.prefix = np.zeros(len(self.bits), dtype=np.int32)  # set flags before each byte (a batch < 2**31)
+        np.cumsum(_ONES[self.bits[:-1]], out=self.prefix[1:])
+
+    def __call__(self, positions: np.ndarray) -> np.ndarray:
+        byte = positions >> 3
+        return self.prefix[byte] + _ONES[self.bits[byte] & _BELOW[positions & 7]]
 
 
 def _spaces(text: str) -> np.ndarray:
