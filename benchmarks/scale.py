@@ -135,7 +135,7 @@ def pages_child(path: str, only: list[str]) -> None:
             again.append(last_run_ms())
         writes += 1
         with open_project(path) as other:  # another coder codes a passage: the page's data version changes
-            other.add_segment(document_id, 20 * writes, 20 * writes + 10, code_id, coder="bench-writer")
+            other.add_segment(document_id, 20 * writes, 20 * writes + 10, code_id, coder=f"bench-writer-{os.getpid()}")  # new each round
         at.run()
         print(json.dumps({"page": page, "open_ms": first, "open_wall_s": opened, "open_cpu_s": opened_cpu,
                           "rerun_ms": statistics.median(again), "rerun_cpu_ms": statistics.median(again_cpu),

@@ -200,6 +200,26 @@ def test_documents_listing_counts_turns_and_speakers(project) -> None:
     assert stats["documents"] == 1 and stats["turns"] == 4 and stats["sentences"] >= 6 and stats["codes"] == 6
 
 
+def test_speakers_are_read_again_only_when_the_documents_change(project) -> None:
+    """The turns are summarised once while the documents stay the same (a coding changes no turn); an import or a
+    deletion is seen at once."""
+    statements: list[str] = []
+    project.conn.set_trace_callback(statements.append)
+    project.documents()
+    project.add_segment(project.document_id("ria"), 0, 5, project.codes()[0].id, "ann")
+    statements.clear()
+    assert project.documents()[0].segments == 1
+    assert not [sql for sql in statements if "FROM turns" in sql]
+    import_sources(project, [("piet.txt", "Interviewer: Dag.\nPiet: Hallo daar.\nAnja: Ook hallo.\n".encode())])
+    listed = {d.name: (d.turns, d.speakers) for d in project.documents()}
+    assert listed["piet"] == (3, ("Interviewer", "Piet", "Anja")) and listed["ria"][0] == 4
+    project.delete_document(project.document_id("piet"), who="ann")
+    assert [d.name for d in project.documents()] == ["ria"]
+    import_sources(project, [("joke.txt", "Interviewer: Hoi.\nJoke: Hoi.\n".encode())])  # may take the freed id
+    assert {d.name: d.speakers for d in project.documents()}["joke"] == ("Interviewer", "Joke")
+    project.conn.set_trace_callback(None)
+
+
 unicode_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300
 ).filter(lambda t: t.strip() and unicodedata.normalize("NFC", t.replace("\r\n", "\n").replace("\r", "\n")).strip())

@@ -73,17 +73,9 @@ class DocumentsMixin(StoreBase):
     def documents(self, document_id: int | None = None) -> list[DocumentInfo]:
         """All documents in import order (or only ``document_id``), with counts of turns, speakers, cases and
         segments."""
-        one = "" if document_id is None else " AND document_id = ?"
         only = () if document_id is None else (document_id,)
-        speakers: dict[int, list[str]] = defaultdict(list)
-        for doc_id, speaker in self.conn.execute(
-            f"SELECT document_id, speaker FROM turns WHERE speaker IS NOT NULL{one} GROUP BY document_id, speaker "
-            "ORDER BY document_id, min(start)", only
-        ):
-            speakers[doc_id].append(speaker)
+        speakers, turn_counts = self._turn_summary(document_id)
         where = "" if document_id is None else " WHERE document_id = ?"
-        turn_counts = dict(self.conn.execute(f"SELECT document_id, count(*) FROM turns{where} GROUP BY document_id",
-                                             only))
         visible = self._visible_where(keyword="AND" if where else "WHERE")
         segment_counts = dict(self.conn.execute(
             f"SELECT document_id, count(*) FROM segments{where}{visible} GROUP BY document_id", only))
@@ -108,6 +100,30 @@ class DocumentsMixin(StoreBase):
                 segments=segment_counts.get(doc_id, 0), metadata=json.loads(row[9] or "{}"),
             ))
         return result
+
+    def _turn_summary(self, document_id: int | None) -> tuple[dict[int, list[str]], dict[int, int]]:
+        """Speakers (in order of their first turn) and number of turns, per document. Turns change only when a
+        document is added or deleted, so the whole project's summary is kept while the documents (ids and texts'
+        digests) stay the same: a coding does not make the Project page read 150,000 turns again."""
+        one = "" if document_id is None else " AND document_id = ?"
+        only = () if document_id is None else (document_id,)
+        documents = None
+        if document_id is None:
+            documents = self._one("SELECT group_concat(id || ':' || sha256) FROM documents")
+            kept = getattr(self, "_kept_turn_summary", None)
+            if kept is not None and kept[0] == documents:
+                return kept[1], kept[2]
+        speakers: dict[int, list[str]] = defaultdict(list)
+        for doc_id, speaker in self.conn.execute(
+            f"SELECT document_id, speaker FROM turns WHERE speaker IS NOT NULL{one} GROUP BY document_id, speaker "
+            "ORDER BY document_id, min(start)", only
+        ):
+            speakers[doc_id].append(speaker)
+        where = "" if document_id is None else " WHERE document_id = ?"
+        counts = dict(self.conn.execute(f"SELECT document_id, count(*) FROM turns{where} GROUP BY document_id", only))
+        if document_id is None:
+            self._kept_turn_summary = (documents, speakers, counts)
+        return speakers, counts
 
     def document(self, ref: str | int) -> DocumentInfo:
         """One document by id or by name (exact, else case-insensitive when unambiguous)."""

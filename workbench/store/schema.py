@@ -189,9 +189,13 @@ def _migration_6(db: sqlite_utils.Database) -> None:
 
 def _migration_7(db: sqlite_utils.Database) -> None:
     """Indexes for the Project page's listing at a million codings: each document's speakers in order of first
-    turn (read from the index instead of two temporary B-trees) and the count of sentences."""
+    turn (read from the index instead of two temporary B-trees), the count of sentences, and the documents' columns
+    in listing order (SQLite stores a row's columns in order, so without it every column after ``text`` is reached
+    by walking the text's overflow pages: 300 MB for 5,000 interviews)."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_turns_document_id_speaker_start ON turns (document_id, speaker, start)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_units_kind ON units (kind)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_documents_listing ON documents (position, id, guid, name, source_name, "
+               "sha256, imported_at, language, characters, words, metadata)")
 
 
 MIGRATIONS = {1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5,

@@ -25,7 +25,7 @@ privileges = state.privileges()
 working = login.sessions().working_now() if project.has_accounts() else []
 if working:
     st.caption(md("Working now: " + ", ".join(f"{p.name} ({p.role})" for p in working)))
-stats = reads.read(project, "stats")
+stats = reads.read(project, "stats", sentences=False)  # the page does not show them
 columns = st.columns(6)
 for column, (label, key) in zip(columns, [("Documents", "documents"), ("Words", "words"), ("Speaker turns", "turns"),
                                           ("Codes", "codes"), ("Segments", "segments"), ("Coders", "coders")]):
