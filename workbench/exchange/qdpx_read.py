@@ -11,7 +11,6 @@ with a text version as :mod:`qdpx_sets` says. Positions are read in the conventi
 from __future__ import annotations
 
 import json
-import re
 import zipfile
 from collections import defaultdict
 from typing import Any
@@ -19,20 +18,22 @@ from typing import Any
 from ..errors import WorkbenchError
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report, derived_guid, is_guid, \
     normalise_guid, parse_guid
-from .qdpx_unknown import KNOWN, look, look_selection, unknown_elements
+from .qdpx_unknown import look_selection, unknown_elements
 from .qdpx_files import decode_source, internal_member, open_qdpx, parse_xml, read_member, zip_members
 from .positions import STANDARD, SourceText, choose, map_span
+from .qdpx_selections import read_selection, selection_span
 from .qdpx_sets import NO_CODE_SETS, pdf_text_source, read_sets
 from .qdpx_write import LABELS, ORIGIN_NAME, UNITS_FILE
 
 _MEDIA = {"PictureSource": "pictures", "PDFSource": "PDF sources", "AudioSource": "audio sources",
           "VideoSource": "video sources"}
-_CANONICAL = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}").fullmatch  # our form already
 _TYPES = {"Integer": "number", "Float": "number", "Date": "date", "DateTime": "date", "Boolean": "text",
           "Text": "text"}
 
 
-class _Reader:
+class Reader:
+    """What reading one file has gathered so far: GUIDs in our form, users, zip members, the report."""
+
     def __init__(self, report: Report) -> None:
         self.report = report
         self.guids: dict[str, str] = {}
@@ -117,7 +118,7 @@ def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
     """A QDPX archive → a bundle and the report of what was read, left out and converted."""
     root, archive = open_qdpx(data, source)
     report = Report("import", source)
-    reader = _Reader(report)
+    reader = Reader(report)
     reader.members = zip_members(archive)
     reader.ours = (root.get("origin") or "").startswith(ORIGIN_NAME)
     units = reader.members.get(UNITS_FILE)
@@ -156,7 +157,7 @@ def _value(element: Any) -> str:
     return ""
 
 
-def _read_cases(root: Any, reader: _Reader, bundle: Bundle) -> None:
+def _read_cases(root: Any, reader: Reader, bundle: Bundle) -> None:
     variables: dict[str, tuple[str, str]] = {}
     for variable in root.findall("Variables/Variable"):
         guid = reader.guid(variable.get("guid"), "variable")
@@ -180,7 +181,7 @@ def _read_cases(root: Any, reader: _Reader, bundle: Bundle) -> None:
                                selections)
 
 
-def _source_text(element: Any, archive: zipfile.ZipFile, reader: _Reader, name: str) -> str | None:
+def _source_text(element: Any, archive: zipfile.ZipFile, reader: Reader, name: str) -> str | None:
     inline = element.find("PlainTextContent")
     if inline is not None and inline.text:
         return inline.text
@@ -204,7 +205,7 @@ def _source_text(element: Any, archive: zipfile.ZipFile, reader: _Reader, name: 
     return None
 
 
-def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: Bundle,
+def _read_sources(root: Any, archive: zipfile.ZipFile, reader: Reader, bundle: Bundle,
                   notes_target: dict[str, tuple[str, str | None]]) -> None:
     report = reader.report
     variables = reader.variables
@@ -258,7 +259,7 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
         if values:
             bundle.cases.append(ExCase(derived_guid("source-case", guid), name, values, [guid]))
             report.convert("variables given on sources kept as one case per source, named after it")
-        spans = [_span(s) for s in selections]
+        spans = [selection_span(s) for s in selections]
         reading = choose(text, spans) if spans and not reader.ours else None
         convention = reading.convention if reading else STANDARD
         if reading:
@@ -280,7 +281,7 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
                 report.skip("selections", "outside the text or empty")
                 look_selection(selection, reader.unknown)
                 continue
-            _read_selection(selection, span, guid, source_user, codes, reader, bundle, notes_target)
+            read_selection(selection, span, guid, source_user, codes, reader, bundle, notes_target)
         whole = element.findall("Coding")
         for coding in whole:
             code_ref = coding.find("CodeRef")
@@ -292,92 +293,7 @@ def _read_sources(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: 
                 report.convert("codings of a whole source imported as a segment over its whole text")
 
 
-def _read_selection(selection: Any, span: tuple[int, int], source: str, source_user: str, codes: set[str],
-                    reader: _Reader, bundle: Bundle, notes_target: dict[str, tuple[str, str | None]]) -> None:
-    """One ``PlainTextSelection``: a segment per coding (the first keeps the selection's GUID). Its unknown
-    children and grandchildren are counted on the way (as :func:`look_selection` would)."""
-    if len(selection) == 1:  # the common case (one Coding of one CodeRef, nothing else): as below, in fewer steps
-        coding = selection[0]
-        if coding.tag == "Coding" and len(coding) == 1:
-            ref = coding[0]
-            if ref.tag == "CodeRef":
-                raw = ref.get("targetGUID")
-                code = reader.normalised.get(raw) or reader.guid(raw, "code")  # type: ignore[arg-type]
-                if code not in codes:
-                    reader.report.skip("codings", "their code is not in the codebook")
-                    return
-                raw = selection.get("guid")
-                guid = raw if raw and _CANONICAL(raw) else reader.guid(raw, "selection")
-                coder = reader.user(coding.get("creatingUser")) or reader.user(selection.get("creatingUser")) \
-                    or source_user
-                if not coder:
-                    coder = "unknown coder"
-                    reader.report.convert("codings without a known user given to 'unknown coder'")
-                bundle.segments.append(ExSegment(guid, source, span[0], span[1], code, coder, "", coding.get(
-                    "creationDateTime") or selection.get("creationDateTime") or ""))
-                return
-    codings, notes, memo = [], [], ""
-    unknown = reader.unknown
-    for child in selection:
-        tag = child.tag
-        if tag == "Coding":
-            codings.append(child)  # its children are looked at below
-            continue
-        if tag == "NoteRef":
-            notes.append(child.get("targetGUID"))
-        elif tag == "Description":
-            memo = (child.text or "").strip()
-        elif tag not in KNOWN and isinstance(tag, str):
-            unknown[tag] += 1
-        if len(child):
-            look(child, unknown)
-    if not codings:
-        reader.report.skip("selections without a coding", "a segment needs a code")
-        return
-    known = reader.normalised
-    raw_guid = selection.get("guid")
-    sel_guid = known.get(raw_guid) or reader.guid(raw_guid, "selection")  # type: ignore[arg-type]
-    selection_user = reader.user(selection.get("creatingUser"))
-    for note in notes:
-        notes_target.setdefault(reader.guid(note, "note"), ("segment", sel_guid))
-    noted = bool(notes)
-    made: list[ExSegment] = []
-    start, end = span
-    for index, coding in enumerate(codings):
-        code = ""
-        for child in coding:
-            tag = child.tag
-            if tag == "CodeRef":
-                target = child.get("targetGUID")
-                code = known.get(target) or reader.guid(target, "code")  # type: ignore[arg-type]
-            elif tag == "NoteRef":
-                notes_target.setdefault(reader.guid(child.get("targetGUID"), "note"), ("segment", sel_guid))
-                noted = True
-            elif tag not in KNOWN and isinstance(tag, str):
-                unknown[tag] += 1
-        if code not in codes:
-            reader.report.skip("codings", "their code is not in the codebook")
-            continue
-        coder = reader.user(coding.get("creatingUser")) or selection_user or source_user
-        if not coder:
-            coder = "unknown coder"
-            reader.report.convert("codings without a known user given to 'unknown coder'")
-        seg_guid = sel_guid if index == 0 else reader.guid(coding.get("guid"), "coding")
-        made.append(ExSegment(seg_guid, source, start, end, code, coder, memo,
-                              coding.get("creationDateTime") or selection.get("creationDateTime") or ""))
-    bundle.segments.extend(made)
-    if noted:  # only selections with notes are looked up again (the notes become the segments' memos)
-        reader.selections[sel_guid].extend(made)
-
-
-def _span(selection: Any) -> tuple[int, int]:
-    try:
-        return int(selection.get("startPosition")), int(selection.get("endPosition"))
-    except (TypeError, ValueError):
-        return -1, -1
-
-
-def _read_notes(root: Any, archive: zipfile.ZipFile, reader: _Reader, bundle: Bundle,
+def _read_notes(root: Any, archive: zipfile.ZipFile, reader: Reader, bundle: Bundle,
                 notes_target: dict[str, tuple[str, str | None]]) -> None:
     for ref in root.findall("NoteRef"):
         notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("project", None))
@@ -408,7 +324,7 @@ def read_qdc(data: bytes, source: str) -> tuple[Bundle, Report]:
     """A QDC codebook (``CodeBook`` root; any namespace version) → a bundle with only codes."""
     root = parse_xml(data, source)
     report = Report("codebook import", source)
-    reader = _Reader(report)
+    reader = Reader(report)
     if root.tag == "Project":
         root = root.find("CodeBook")
         if root is None:

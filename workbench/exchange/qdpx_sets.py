@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any
 from .model import Bundle, ExGroup
 
 if TYPE_CHECKING:
-    from .qdpx_read import _Reader
+    from .qdpx_read import Reader
 
 NO_CODE_SETS = "a document group holds documents; the workbench has no sets of codes or notes"
 
 
-def read_sets(root: Any, reader: _Reader, bundle: Bundle) -> None:
+def read_sets(root: Any, reader: Reader, bundle: Bundle) -> None:
     """Every ``Sets/Set`` of sources as an :class:`ExGroup` in ``bundle.groups`` (members: imported documents)."""
     report = reader.report
     documents = {d.guid for d in bundle.documents}
@@ -51,7 +51,7 @@ def read_sets(root: Any, reader: _Reader, bundle: Bundle) -> None:
         bundle.groups.append(ExGroup(guid, name, list(dict.fromkeys(members))))
 
 
-def pdf_text_source(element: Any, reader: _Reader) -> Any | None:
+def pdf_text_source(element: Any, reader: Reader) -> Any | None:
     """The ``Representation`` of a ``PDFSource``, made into a ``TextSource`` under the PDF's GUID and name (with
     the PDF's codings, notes and variable values moved into it), or None when it has none (reported)."""
     report = reader.report
