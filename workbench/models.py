@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Turn:
-    """A speaker turn: ``[start, end)`` in the document text, from the label to the last character of speech."""
+class Turn(NamedTuple):
+    """A speaker turn: ``[start, end)`` in the document text, from the label to the last character of speech (a
+    named tuple, as :class:`Span`)."""
 
     start: int
     end: int

@@ -32,7 +32,7 @@ def parsed_document(doc: ExDocument) -> ParsedDocument:
 
     text = doc.text
     check_characters(len(text), doc.name)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = doc.sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     stored = stored_units(doc, digest)
     if stored is not None:
         return stored

@@ -74,6 +74,7 @@ class ExDocument:
     metadata: dict[str, Any] = field(default_factory=dict)
     created: str = ""
     units: dict[str, Any] | None = None  # language, turns, sentences, paragraphs as the workbench stored them
+    sha256: str = ""                   # of the text, once known (tidying computes it; storing needs it again)
 
 
 @dataclass(slots=True)

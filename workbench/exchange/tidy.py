@@ -74,7 +74,7 @@ def tidy(bundle: Bundle, report: Report) -> None:
     documents = []
     guids: set[str] = set()
     for doc in bundle.documents:
-        digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        digest = doc.sha256 = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         if doc.guid in guids:
             report.skip("text sources", "a second source with the same GUID")
             continue
