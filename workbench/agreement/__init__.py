@@ -31,7 +31,19 @@ Definitions (README "Intercoder agreement" says the same in words):
   code applies where the coders' segments intersect.
 """
 
-from .core import UNITS, AgreementResult, CodeAgreement, compute_agreement
-from .passages import Disagreement, disagreements
+from importlib import import_module
+from typing import Any
+
+_API = {"UNITS": "core", "AgreementResult": "core", "CodeAgreement": "core", "compute_agreement": "core",
+        "Disagreement": "passages", "disagreements": "passages"}
+
+
+def __getattr__(name: str) -> Any:
+    """The API above, loaded on first use: the command line imports this package for its ``agreement`` command,
+    and the statistics (numpy, the analysis) are loaded only when a command or page uses them."""
+    if name in _API:
+        return getattr(import_module(f".{_API[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["UNITS", "AgreementResult", "CodeAgreement", "Disagreement", "compute_agreement", "disagreements"]

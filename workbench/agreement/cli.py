@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..output import out, print_json, table
 from ..safe_files import csv_text as _csv_text
-from .core import AgreementResult, CodeAgreement
+
+if TYPE_CHECKING:
+    from .core import AgreementResult, CodeAgreement
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("code", "units", "percent_agreement", "cohen_kappa", "krippendorff_alpha", "unitized_alpha",
