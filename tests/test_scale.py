@@ -271,3 +271,63 @@ def test_project_listing_reads_speakers_and_sentences_from_indexes(tmp_path, mon
     assert len(plans) >= 4, plans
     for sql, plan in plans.items():
         assert "COVERING INDEX" in plan and "GROUP BY" not in plan, (sql, plan)
+
+
+def test_analysis_columns_read_in_two_halves_equal_one_read(tmp_path, monkeypatch) -> None:
+    """A large project's columns are read in two halves at once (here: any project); the arrays are the same as
+    one read's, with filters and for a blind coder, and a change committed between the two halves' starts makes
+    the read fall back to one piece (never two states mixed)."""
+    import threading
+
+    import numpy as np
+
+    from tests.test_analysis import CASES, CODINGS, OTHER, TEXT, add_codings, add_study_codes
+    from workbench.store import halves, open_project
+
+    path = tmp_path / "halves.wbproj"
+    with create_project(path) as project:
+        import_sources(project, [("t.txt", TEXT.encode()), ("u.txt", OTHER.encode())], cases=("cases.csv", CASES),
+                       language="nl")
+        add_study_codes(project)
+        add_codings(project, CODINGS)
+    calls = {"halves": 0}
+    original = halves.read_halves
+
+    def counted(*args):
+        calls["halves"] += 1
+        return original(*args)
+
+    monkeypatch.setattr("workbench.store.streams.read_halves", counted)
+    with open_project(path) as project:
+        doc = project.document_id("u")
+        filters = [{}, {"document_ids": [doc]}, {"coders": [sorted(project.coder_names().values())[0]]},
+                   {"code_ids": [project.codes()[1].id]}]
+        monkeypatch.setattr(halves, "HALVES_FROM", 10 ** 9)
+        single = [project.analysis_columns(**f) for f in filters]
+        monkeypatch.setattr(halves, "HALVES_FROM", 0)
+        split = [project.analysis_columns(**f) for f in filters]
+        assert calls["halves"] == len(filters)
+        for one, two in zip(single, split):
+            assert len(one) == len(two) == 6 and all(np.array_equal(a, b) for a, b in zip(one, two))
+        assert len(single[0][0]) == len(CODINGS)
+
+        first_read = halves._read
+        first_half_read = threading.Event()
+
+        def a_change_in_between(conn, query):
+            if conn is project.conn:  # the first half (document t) is read, then another coder codes in t
+                found = first_read(conn, query)
+                first_half_read.set()
+                return found
+            first_half_read.wait(10)
+            with open_project(path) as other:
+                other.add_segment(other.document_id("t"), 0, 3, other.codes()[1].id, "late")
+            return first_read(conn, query)
+
+        monkeypatch.setattr(halves, "_read", a_change_in_between)
+        mixed = project.analysis_columns()
+        monkeypatch.setattr(halves, "_read", first_read)
+        monkeypatch.setattr(halves, "HALVES_FROM", 10 ** 9)
+        after = project.analysis_columns()
+    assert len(after[0]) == len(CODINGS) + 1
+    assert all(np.array_equal(a, b) for a, b in zip(mixed, after))

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..models import Segment, Turn
 from .base import StoreBase, chunks, in_filters
+from .halves import read_halves, split_document
 
 _ORDER = " ORDER BY d.position, d.id, s.start, s.end, c.name, k.name, s.id"
 _FETCH = 5_000
@@ -116,17 +117,18 @@ class StreamsMixin(StoreBase):
         the covering index as six comma-joined strings (no Python object per row: a million segments in a
         fraction of the time). The arrays are aligned; their order is the index's (document, start)."""
         filters = self._analysis_filters(document_ids, coders, code_ids)
-        empty = tuple(np.zeros(0, dtype=np.int64) for _ in range(6))
         if filters is None:
-            return empty
+            return _columns((None,) * 6)
         where, params = filters
-        row = self.conn.execute(
-            "SELECT group_concat(document_id), group_concat(start), group_concat(end), group_concat(code_id), "
-            "group_concat(coder_id), group_concat(id) FROM (SELECT document_id, start, end, code_id, coder_id, id "
-            f"FROM segments{where} ORDER BY document_id, start)", params).fetchone()
-        if row is None or row[0] is None:
-            return empty
-        return tuple(np.fromstring(text, dtype=np.int64, sep=",") for text in row)
+        split = split_document(self.conn, self.path)
+        if split is not None:  # a large project: the two halves of the documents read at once
+            more = " AND " if where else " WHERE "
+            halves = read_halves(self.conn, self.path, (_COLUMNS.format(f"{where}{more}document_id < ?"),
+                                                        [*params, split]),
+                                 (_COLUMNS.format(f"{where}{more}document_id >= ?"), [*params, split]))
+            if halves is not None:
+                return tuple(np.concatenate(pair) for pair in zip(*map(_columns, halves)))
+        return _columns(self.conn.execute(_COLUMNS.format(where), params).fetchone())
 
     def document_case_names(self, document_ids: Sequence[int] | None = None) -> dict[int, list[str]]:
         """Case names by document id, in case-id order (as exports list them)."""
@@ -142,6 +144,18 @@ class StreamsMixin(StoreBase):
                     f"{sql} WHERE dc.document_id IN ({marks}) ORDER BY dc.document_id, dc.case_id", list(chunk)):
                 result.setdefault(doc_id, []).append(name)
         return result
+
+
+_COLUMNS = ("SELECT group_concat(document_id), group_concat(start), group_concat(end), group_concat(code_id), "
+            "group_concat(coder_id), group_concat(id) FROM (SELECT document_id, start, end, code_id, coder_id, id "
+            "FROM segments{} ORDER BY document_id, start)")
+
+
+def _columns(row: Sequence[str | None] | None) -> tuple[np.ndarray, ...]:
+    """The six comma-joined columns of :data:`_COLUMNS` as int64 arrays (empty when no row matched)."""
+    if row is None or row[0] is None:
+        return tuple(np.zeros(0, dtype=np.int64) for _ in range(6))
+    return tuple(np.fromstring(text, dtype=np.int64, sep=",") for text in row)
 
 
 def _segment(r: Sequence[Any], text: str | None) -> Segment:
