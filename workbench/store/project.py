@@ -29,21 +29,13 @@ class Project(DocumentsMixin, DocumentChangesMixin, CodersMixin, CodesMixin, Seg
         """Counts of documents, words, turns, sentences (unless ``sentences`` is false: counting them walks half a
         million index entries at a million codings), codes, segments, coders, cases and memos."""
         one = self._one
-        # one pass over the documents (their columns after the text are read past each text's pages)
+        # both sums in one pass (over the covering listing index: the texts are not read)
         words, characters = self.conn.execute(
             "SELECT coalesce(sum(words), 0), coalesce(sum(characters), 0) FROM documents").fetchone()
-        counts = {
-            "documents": one("SELECT count(*) FROM documents"),
-            "words": words,
-            "characters": characters,
-            "turns": one("SELECT count(*) FROM turns"),
-            "sentences": one("SELECT count(*) FROM units WHERE kind = 'sentence'") if sentences else -1,
-            "codes": one("SELECT count(*) FROM codes"),
-            "segments": one("SELECT count(*) FROM segments"),
-            "coders": one("SELECT count(*) FROM coders"),
-            "cases": one("SELECT count(*) FROM cases"),
-            "memos": one("SELECT count(*) FROM memos"),
-        }
-        if not sentences:
-            del counts["sentences"]
+        counts = {"documents": one("SELECT count(*) FROM documents"), "words": words, "characters": characters,
+                  "turns": one("SELECT count(*) FROM turns")}
+        if sentences:
+            counts["sentences"] = one("SELECT count(*) FROM units WHERE kind = 'sentence'")
+        counts.update({table: one(f"SELECT count(*) FROM {table}")
+                       for table in ("codes", "segments", "coders", "cases", "memos")})
         return counts
