@@ -4,6 +4,7 @@ frozen. What Excel, LibreOffice and openpyxl read; only what a table export need
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -80,7 +81,7 @@ def _cell(ref: str, value: Any, style: str = "") -> str:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) or isinstance(value, float) and math.isfinite(value):
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
     text = _ILLEGAL.sub("", str(value))
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
