@@ -314,3 +314,23 @@ def quick_hashes(monkeypatch):
 
     monkeypatch.setattr("workbench.auth._hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024,
                                                                          parallelism=1))
+
+
+def test_blind_listing_counts_follow_other_coders_codings_unseen(team, tmp_path):
+    """The Project listing's kept counts are moved only by codings the viewer may see; another viewer's counts are
+    their own."""
+    from workbench.store import open_project
+
+    team.set_setting("blind", "on", who="sam")
+    doc = team.document_id("ria")
+    code = team.resolve_code("distrust").id
+    team.view_as("marloes")
+    assert [d.segments for d in team.documents()] == [1]
+    with open_project(team.path) as other:  # another session codes as daan, then as marloes
+        other.add_segment(doc, 30, 40, code, "daan")
+        other.add_segment(doc, 45, 50, code, "marloes")
+    assert [d.segments for d in team.documents()] == [2]
+    team.view_as("sam")
+    assert [d.segments for d in team.documents()] == [4]
+    team.view_as("marloes")
+    assert [d.segments for d in team.documents()] == [2]

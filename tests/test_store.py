@@ -282,3 +282,54 @@ def test_with_other_threads_running_sqlite_utils_is_imported_as_it_is(tmp_path: 
               "print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_segment_counts_moved_by_the_audit_equal_counting_again(project_file: Path, seed: int) -> None:
+    """The listing's segment counts are kept and moved by the codings added, joined, removed and changed since
+    (by this connection or another); after anything else they are counted again. Brute force: after every step the
+    counts equal each document's codings listed one by one (for a viewer who sees one coder: test_accounts)."""
+    import random
+
+    from workbench.coding import apply_codes, redo, remove_segments, undo
+
+    rng = random.Random(seed)
+    listing = open_project(project_file)
+    writer = open_project(project_file)
+    import_sources(writer, [("piet.txt", "Interviewer: Dag.\nPiet: Hallo daar, hoe gaat het met u?\n".encode())])
+    changes = []
+    try:
+        for step in range(60):
+            documents = {d.id: d.characters for d in writer.documents()}
+            codes = [c.id for c in writer.codes()]
+            who = rng.choice(["ann", "bob", f"coder{rng.randint(0, 3)}"])
+            choice = rng.random()
+            if choice < 0.45:
+                doc = rng.choice(list(documents))
+                start = rng.randrange(0, documents[doc] - 2)
+                changes.append(apply_codes(writer, doc, start, min(documents[doc], start + rng.randint(1, 20)),
+                                           [rng.choice(codes)], who))
+            elif choice < 0.6 and writer.segments():
+                changes.append(remove_segments(writer, [rng.choice(writer.segments()).id], "ann"))
+            elif choice < 0.7 and writer.segments():
+                seg = rng.choice(writer.segments())
+                writer.update_segment(seg.id, "ann", memo=f"memo {step}")
+            elif choice < 0.8 and changes:
+                change = changes.pop()
+                try:
+                    redo(writer, undo(writer, change, "ann"), "ann")
+                except WorkbenchError:
+                    pass
+            elif choice < 0.85:
+                writer.add_code(f"extra {step}", who="ann")  # not a coding: the counts are made again
+            else:
+                doc = rng.choice(list(documents))  # a coding by this connection
+                apply_codes(listing, doc, step % (documents[doc] - 1), step % (documents[doc] - 1) + 1,
+                            [rng.choice(codes)], "self")
+            expected: dict[int, int] = {}
+            for seg in listing.segments():
+                expected[seg.document_id] = expected.get(seg.document_id, 0) + 1
+            assert {d.id: d.segments for d in listing.documents() if d.segments} == expected, (seed, step)
+    finally:
+        listing.close()
+        writer.close()

@@ -14,6 +14,10 @@ from .base import StoreBase, chunks, new_guid, normalise_name, now
 from .bulk import insert_many
 
 
+# How each audited action moves a document's count of codings (0: it changes none); any other action: count again.
+_COUNT_STEPS = {"segment.add": 1, "segment.restore": 1, "segment.delete": -1, "segment.update": 0}
+
+
 class DocumentsMixin(StoreBase):
     """Import and read documents, turns and units."""
 
@@ -76,9 +80,12 @@ class DocumentsMixin(StoreBase):
         only = () if document_id is None else (document_id,)
         speakers, turn_counts = self._turn_summary(document_id)
         where = "" if document_id is None else " WHERE document_id = ?"
-        visible = self._visible_where(keyword="AND" if where else "WHERE")
-        segment_counts = dict(self.conn.execute(
-            f"SELECT document_id, count(*) FROM segments{where}{visible} GROUP BY document_id", only))
+        if document_id is None:
+            segment_counts = self._segment_counts()
+        else:
+            visible = self._visible_where(keyword="AND")
+            segment_counts = dict(self.conn.execute(
+                f"SELECT document_id, count(*) FROM segments{where}{visible} GROUP BY document_id", only))
         cases: dict[int, list[str]] = defaultdict(list)
         for doc_id, case in self.conn.execute(
             "SELECT dc.document_id, c.name FROM document_cases dc JOIN cases c ON c.id = dc.case_id"
@@ -124,6 +131,64 @@ class DocumentsMixin(StoreBase):
         if document_id is None:
             self._kept_turn_summary = (documents, speakers, counts)
         return speakers, counts
+
+    def _segment_counts(self) -> dict[int, int]:
+        """Segments per document, of the coders the viewer may see. Kept with the last audit entry they include:
+        when the entries after it only add, remove or change single codings, the counts are moved by them instead
+        of counting a million codings again (each change is audited in its own transaction, so the entries say
+        exactly what changed); after anything else they are counted again."""
+        visible = self.visibility_key()
+        own = not self.conn.in_transaction  # inside a write, what is read may still be rolled back: not kept
+        if own:
+            self.conn.execute("BEGIN")  # the last entry and the counts from one state of the file
+        try:
+            last = self._one("SELECT coalesce(max(id), 0) FROM audit_log")
+            kept = getattr(self, "_kept_segment_counts", None) if own else None
+            counts = None
+            if kept is not None and kept[0] == visible:
+                counts = kept[2] if kept[1] == last else self._moved_counts(kept[1], kept[2], visible)
+            if counts is None:
+                counts = dict(self.conn.execute(
+                    f"SELECT document_id, count(*) FROM segments{self._visible_where()} GROUP BY document_id"))
+        finally:
+            if own:
+                self.conn.execute("COMMIT")
+        if own:
+            self._kept_segment_counts = (visible, last, counts)
+        return counts
+
+    def _moved_counts(self, since: int, counts: dict[int, int], visible: tuple[int, ...] | None
+                      ) -> dict[int, int] | None:
+        """``counts`` moved by the audit entries after ``since``, or None when one of them is not a single coding
+        added, restored, removed or changed (or there are too many to read)."""
+        entries = self.conn.execute("SELECT action, before, after FROM audit_log WHERE id > ? ORDER BY id LIMIT 201",
+                                    (since,)).fetchall()
+        if len(entries) > 200:
+            return None
+        coder_ids = {name: coder_id for coder_id, name in self.coder_names().items()}
+        document_ids: dict[str, int] | None = None
+        moved = dict(counts)
+        for action, before, after in entries:
+            step = _COUNT_STEPS.get(action)
+            if step is None:
+                return None
+            if not step:
+                continue
+            record = json.loads(after if step > 0 else before)
+            coder = coder_ids.get(record.get("coder"))
+            if coder is None:
+                return None
+            if visible is not None and coder not in visible:
+                continue
+            if document_ids is None:
+                document_ids = {guid: doc_id for doc_id, guid in self.conn.execute("SELECT id, guid FROM documents")}
+            doc_id = document_ids.get(record.get("document_guid"))
+            if doc_id is None:
+                return None
+            moved[doc_id] = moved.get(doc_id, 0) + step
+            if not moved[doc_id]:
+                del moved[doc_id]
+        return moved
 
     def document(self, ref: str | int) -> DocumentInfo:
         """One document by id or by name (exact, else case-insensitive when unambiguous)."""
