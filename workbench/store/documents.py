@@ -78,7 +78,7 @@ class DocumentsMixin(StoreBase):
         """All documents in import order (or only ``document_id``), with counts of turns, speakers, cases and
         segments."""
         only = () if document_id is None else (document_id,)
-        speakers, turn_counts = self._turn_summary(document_id)
+        speakers, turn_counts, metadata = self._document_summary(document_id)
         where = "" if document_id is None else " WHERE document_id = ?"
         if document_id is None:
             segment_counts = self._segment_counts()
@@ -104,22 +104,25 @@ class DocumentsMixin(StoreBase):
                 id=doc_id, guid=row[1], name=row[2], source_name=row[3] or "", sha256=row[4], imported_at=row[5],
                 language=row[6] or "", characters=row[7], words=row[8], turns=turn_counts.get(doc_id, 0),
                 speakers=tuple(speakers.get(doc_id, ())), cases=tuple(cases.get(doc_id, ())),
-                segments=segment_counts.get(doc_id, 0), metadata=json.loads(row[9] or "{}"),
+                segments=segment_counts.get(doc_id, 0),
+                metadata=metadata[doc_id] if doc_id in metadata else json.loads(row[9] or "{}"),  # added meanwhile
             ))
         return result
 
-    def _turn_summary(self, document_id: int | None) -> tuple[dict[int, list[str]], dict[int, int]]:
-        """Speakers (in order of their first turn) and number of turns, per document. Turns change only when a
-        document is added or deleted, so the whole project's summary is kept while the documents (ids and texts'
-        digests) stay the same: a coding does not make the Project page read 150,000 turns again."""
+    def _document_summary(self, document_id: int | None
+                          ) -> tuple[dict[int, list[str]], dict[int, int], dict[int, dict[str, Any]]]:
+        """Speakers (in order of their first turn), number of turns and metadata, per document. Turns and metadata
+        change only when a document is added or deleted, so the whole project's summary is kept while the
+        documents (ids and texts' digests) stay the same: a coding does not make the Project page read 150,000 turns
+        and parse 5,000 metadata records again. The values are shared: treat them as read-only."""
         one = "" if document_id is None else " AND document_id = ?"
         only = () if document_id is None else (document_id,)
         documents = None
         if document_id is None:
             documents = self._one("SELECT group_concat(id || ':' || sha256) FROM documents")
-            kept = getattr(self, "_kept_turn_summary", None)
+            kept = getattr(self, "_kept_document_summary", None)
             if kept is not None and kept[0] == documents:
-                return kept[1], kept[2]
+                return kept[1]
         speakers: dict[int, list[str]] = defaultdict(list)
         for doc_id, speaker in self.conn.execute(
             f"SELECT document_id, speaker FROM turns WHERE speaker IS NOT NULL{one} GROUP BY document_id, speaker "
@@ -128,9 +131,12 @@ class DocumentsMixin(StoreBase):
             speakers[doc_id].append(speaker)
         where = "" if document_id is None else " WHERE document_id = ?"
         counts = dict(self.conn.execute(f"SELECT document_id, count(*) FROM turns{where} GROUP BY document_id", only))
+        metadata = {doc_id: json.loads(text or "{}") for doc_id, text in self.conn.execute(
+            "SELECT id, metadata FROM documents" + ("" if document_id is None else " WHERE id = ?"), only)}
+        summary = (speakers, counts, metadata)
         if document_id is None:
-            self._kept_turn_summary = (documents, speakers, counts)
-        return speakers, counts
+            self._kept_document_summary = (documents, summary)
+        return summary
 
     def _segment_counts(self) -> dict[int, int]:
         """Segments per document, of the coders the viewer may see. Kept with the last audit entry they include:
