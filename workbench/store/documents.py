@@ -15,7 +15,7 @@ from .bulk import insert_many
 
 
 # How each audited action moves a document's count of codings (0: it changes none); any other action: count again.
-_COUNT_STEPS = {"segment.add": 1, "segment.restore": 1, "segment.delete": -1, "segment.update": 0}
+_COUNT_STEPS = {"segment.add": 1, "segment.restore": 1, "segment.delete": -1, "segment.update": 0, "coder.add": 0}
 
 
 class DocumentsMixin(StoreBase):

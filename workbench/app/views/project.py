@@ -35,12 +35,13 @@ st.subheader("Documents")
 
 
 def documents_table(current) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"document": d.name, "open": f"code?document={quote(d.name)}", "words": d.words, "characters": d.characters,
-         "turns": d.turns, "speakers": ", ".join(d.speakers), "cases": ", ".join(d.cases), "segments": d.segments,
-         "language": d.language, "source": d.source_name}
-        for d in reads.read(current, "documents")
-    ])
+    documents = reads.read(current, "documents")  # built by columns: several times faster for 5,000 documents
+    return pd.DataFrame({
+        "document": [d.name for d in documents], "open": [f"code?document={quote(d.name)}" for d in documents],
+        "words": [d.words for d in documents], "characters": [d.characters for d in documents],
+        "turns": [d.turns for d in documents], "speakers": [", ".join(d.speakers) for d in documents],
+        "cases": [", ".join(d.cases) for d in documents], "segments": [d.segments for d in documents],
+        "language": [d.language for d in documents], "source": [d.source_name for d in documents]})
 
 
 documents = reads.read(project, "documents")
