@@ -15,7 +15,7 @@ from ..errors import WorkbenchError
 
 _DEFAULT_NS = re.compile(rb"""\sxmlns\s*=\s*["']urn:QDA-XML:[^"']*["']""")
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
-_HEAD, _CHUNK = 1 << 16, 1 << 20  # bytes fed to the XML parser: the first piece (namespace dropped), then each
+_HEAD, _CHUNK = 1 << 16, 1 << 20  # fed to the XML parser: a first piece (its namespace dropped), then 1 MB at a time
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)  # a member unreadable
 
 
@@ -61,6 +61,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def check_member(info: zipfile.ZipInfo) -> None:
+    """Refuse a member that unpacks to more than :data:`MAX_MEMBER` (a zip bomb or a mistaken file)."""
     if info.file_size > MAX_MEMBER:
         raise WorkbenchError(f"{info.filename} in the archive is too large ({info.file_size:,} bytes)")
 

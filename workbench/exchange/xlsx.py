@@ -83,8 +83,14 @@ def _cell(ref: str, value: Any, style: str = "") -> str:
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int) or isinstance(value, float) and math.isfinite(value):
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    text = _ILLEGAL.sub("", str(value))
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    return _text_cell(ref, str(value), style)
+
+
+def _text_cell(ref: str, text: str, style: str = "") -> str:
+    """An inline string cell: escaped, and without the characters XML cannot hold (both only when there are any)."""
+    if _SPECIAL(text):
+        text = escape(_ILLEGAL.sub("", text))
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def write_xlsx(rows: Iterable[dict[str, Any]], target: IO[bytes], columns: Sequence[str] | None = None,
@@ -123,13 +129,9 @@ def write_xlsx(rows: Iterable[dict[str, Any]], target: IO[bytes], columns: Seque
                 cells = []
                 for letter, column in pairs:
                     value = row.get(column)
-                    if value.__class__ is str:  # the common cell, as _cell makes it in fewer steps
-                        if not value:
-                            continue
-                        if _SPECIAL(value):
-                            value = escape(_ILLEGAL.sub("", value))
-                        cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">{value}'
-                                     '</t></is></c>')
+                    if value.__class__ is str:  # the common cell, without _cell's type checks
+                        if value:
+                            cells.append(_text_cell(f"{letter}{number}", value))
                     else:
                         cells.append(_cell(f"{letter}{number}", value))
                 batch.append(f'<row r="{number}">{"".join(cells)}</row>')
