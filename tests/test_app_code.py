@@ -454,3 +454,56 @@ def test_undo_refuses_a_coding_another_coder_removed_and_keeps_their_work(app, f
     ok(at.button(key="undo_button").click().run())
     assert any("removed by bob" in e for e in values(at.error)), values(at.error)
     assert [(s.coder, s.start, s.end) for s in segments(full_path)] == [("bob", 0, 10)]
+
+
+# ================================================================================= the always-present panel
+def test_the_selection_panel_is_there_before_any_selection_with_apply_disabled(app, full_path):
+    at = app(full_path, "code", coder="anna")
+    assert any("**No selection**" in m for m in values(at.markdown))
+    assert at.button(key="apply_codes").disabled and at.button(key="cancel_selection").disabled
+    assert at.multiselect(key="pick_codes").value == [] and at.text_area(key="pick_memo").value == ""
+
+
+def test_codes_picked_before_the_selection_are_applied_to_it(app, full_path):
+    start, end = phrase_span(full_path, "ria", SINDS)
+    at = app(full_path, "code", coder="anna")
+    at.multiselect(key="pick_codes").select(code_id(full_path, "link work")).run()
+    at.number_input(key="manual_start").set_value(start)
+    at.number_input(key="manual_end").set_value(end)
+    ok(at.button(key="manual_select").click().run())
+    assert at.multiselect(key="pick_codes").value == [code_id(full_path, "link work")]  # kept for the selection
+    assert not at.button(key="apply_codes").disabled
+    ok(at.button(key="apply_codes").click().run())
+    assert [(s.start, s.end, s.code) for s in segments(full_path)] == [(start, end, "link work")]
+
+
+def test_cancel_drops_the_selection_and_its_codes_and_offers_the_memo_back(app, full_path):
+    start, end = phrase_span(full_path, "ria", SINDS)
+    at = app(full_path, "code", coder="anna", pending={"start": start, "end": end})
+    at.multiselect(key="pick_codes").select(code_id(full_path, "link work"))
+    at.text_area(key="pick_memo").input("half a thought")
+    ok(at.button(key="cancel_selection").click().run())
+    assert "pending" not in at.session_state
+    assert at.multiselect(key="pick_codes").value == [] and at.text_area(key="pick_memo").value == ""
+    assert any("half a thought" in i and "was not applied" in i for i in values(at.info))
+    assert segments(full_path) == []
+
+
+def test_a_recent_code_applies_with_one_click_and_asks_for_a_selection_first(app, full_path):
+    first, second = phrase_span(full_path, "ria", SINDS), phrase_span(full_path, "ria", VERTROUW)
+    link_work = code_id(full_path, "link work")
+    at = app(full_path, "code", coder="anna", pending={"start": first[0], "end": first[1]})
+    at.multiselect(key="pick_codes").select(link_work)
+    ok(at.button(key="apply_codes").click().run())
+    recent = at.button_group(key="quick_code")
+    assert recent.options == ["link work"] and recent.value is None
+    ok(recent.select(link_work).run())  # nothing selected: nothing is coded
+    assert len(segments(full_path)) == 1
+    assert any("Select a passage in the transcript first" in i for i in values(at.info))
+    assert at.button_group(key="quick_code").value is None
+
+    at.session_state["pending"] = {"start": second[0], "end": second[1]}
+    ok(at.run())
+    ok(at.button_group(key="quick_code").select(link_work).run())
+    assert [(s.start, s.code) for s in segments(full_path)] == [(first[0], "link work"), (second[0], "link work")]
+    assert "pending" not in at.session_state and at.button_group(key="quick_code").value is None

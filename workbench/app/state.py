@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from workbench.coding import Change
 from workbench.errors import WorkbenchError, store_error_message
@@ -171,6 +172,17 @@ def remember_browser() -> None:
                  on_draft=_restore_draft)
 
 
+def keep_draft() -> None:
+    """The coding draft written from the coding page's own reruns too (see :func:`memory.keep_draft`)."""
+    from workbench.app import memory
+
+    current = draft()
+    if current:  # as in remember_browser: a draft of this session is written, not asked for
+        st.session_state["_draft_answered"] = True
+    if st.session_state.get("_draft_answered"):
+        memory.keep_draft(str(project().path), current)
+
+
 def push_undo(change: Change, document: str) -> None:
     """Put a new action on the undo list (a new action empties the redo list)."""
     stack = st.session_state.setdefault("undo_stack", [])
@@ -265,6 +277,12 @@ def remember_codes(code_ids: list[int]) -> None:
 
 def get(key: str, default: Any = None) -> Any:
     return st.session_state.get(key, default)
+
+
+def fragment_rerun() -> bool:
+    """Whether this run is a fragment's own rerun (the page's script around it does not run)."""
+    context = get_script_run_ctx()
+    return bool(context and context.fragment_ids_this_run)
 
 
 def record_run_time(page: str, milliseconds: float) -> None:

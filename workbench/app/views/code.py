@@ -6,6 +6,7 @@ Deep link: ``/code?document=<name>&start=<offset>`` opens that document scrolled
 from __future__ import annotations
 
 import html
+import time
 
 import streamlit as st
 
@@ -18,6 +19,8 @@ from workbench.coding import (
     widened,
 )
 from workbench.errors import WorkbenchError
+from workbench.models import Segment
+from workbench.textnorm import normalise_name
 
 project = state.project()
 notices = state.show_flash()
@@ -101,7 +104,6 @@ elif scope == "one coder":
     coders_filter = [chosen_coder] if chosen_coder in coder_names else []
 else:
     coders_filter = None
-visible = project.segments(document_ids=[document.id], coders=coders_filter, code_ids=only_codes or None)
 
 
 # ------------------------------------------------------------------------------------------- events
@@ -131,17 +133,32 @@ def on_highlighter_event() -> None:
 
 
 def set_pending(start: int, end: int) -> None:
-    """Make ``[start, end)`` the pending selection. A new selection starts with no codes and no memo (recent
-    codes stay one click away); a memo typed for the replaced selection is offered back, never applied."""
+    """Make ``[start, end)`` the pending selection. Codes picked while nothing was selected are kept for it; a
+    selection that replaces another starts with no codes and no memo (recent codes stay one click away), and a
+    memo typed for the replaced selection is offered back, never applied."""
     before = st.session_state.get("pending")
     if before and (before["start"], before["end"]) == (start, end):
         return
-    memo = (st.session_state.get("pick_memo") or "").strip()
-    if before and memo:
-        st.session_state["memo_offer"] = {"memo": memo, "start": before["start"], "end": before["end"]}
-    st.session_state["pick_codes"] = []
-    st.session_state["pick_memo"] = ""
+    if before:
+        offer_typed_memo(before)
+        st.session_state["pick_codes"] = []
     st.session_state["pending"] = {"start": start, "end": end}
+
+
+def offer_typed_memo(pending: dict[str, int]) -> None:
+    """A memo typed for ``pending``, which is being dropped: kept as an offer and taken out of the memo box."""
+    memo = (st.session_state.get("pick_memo") or "").strip()
+    if memo:
+        st.session_state["memo_offer"] = {"memo": memo, "start": pending["start"], "end": pending["end"]}
+    st.session_state["pick_memo"] = ""
+
+
+def cancel_selection() -> None:
+    """Drop the pending selection with the codes picked for it (a typed memo is offered back)."""
+    pending = st.session_state.pop("pending", None)
+    if pending:
+        offer_typed_memo(pending)
+        st.session_state["pick_codes"] = []
 
 
 def take_memo_offer() -> None:
@@ -186,7 +203,14 @@ def ensure_coder(place: str = "coding") -> str | None:
     except WorkbenchError as exc:
         state.flash(str(exc), "error", place)
         return None
+    redraw_whole_page()  # the sidebar shows the coder
     return state.coder()
+
+
+def redraw_whole_page() -> None:
+    """After a change that shows outside the coding area (the coder's name, a new coder): the next run is the
+    whole page's, not the coding area's alone."""
+    st.session_state["_redraw_page"] = True
 
 
 def on_name_typed() -> None:
@@ -205,6 +229,8 @@ def apply_pending(code_ids: list[int] | None = None) -> None:
         return
     memo = st.session_state.get("pick_memo", "").strip()
     doc = st.session_state["current_document"]
+    if normalise_name(who) not in project.coder_names().values():
+        redraw_whole_page()  # the sidebar's list of coders grows
     change = state.attempt(lambda: apply_codes(project, project.document_id(doc), pending["start"],
                                                pending["end"], chosen, who, memo), place="apply")
     if change:
@@ -219,6 +245,18 @@ def apply_pending(code_ids: list[int] | None = None) -> None:
         grown = "".join(f" Widened your segment {s}–{e} to {s2}–{e2}." for s, e, s2, e2 in widened(change))
         state.flash(f"Coded {pending['end'] - pending['start']} characters with "
                     f"{', '.join(codes[c].name for c in chosen)}.{grown}", place="coding")
+
+
+def apply_quick_code() -> None:
+    """One of the recent codes was clicked: apply it alone to the pending selection."""
+    code_id = st.session_state.pop("quick_code", None)
+    if code_id is None:
+        return
+    if not st.session_state.get("pending"):
+        state.flash("Select a passage in the transcript first; then a click on a recent code applies it.", "info",
+                    "apply")
+        return
+    apply_pending([code_id])
 
 
 def undo_last() -> None:
@@ -295,165 +333,199 @@ def select_by_offsets() -> None:
     select_span(int(st.session_state["manual_start"]), int(st.session_state["manual_end"]))
 
 
-# ------------------------------------------------------------------------------------------- layout
-st.title(md(document.name))
-meta = [f"{document.words:,} words", f"{document.turns} turns", f"speakers: {', '.join(document.speakers) or '—'}"]
-if document.cases:
-    meta.append(f"case: {', '.join(document.cases)}")
-meta.append(f"{len(visible)} codings shown")
-st.caption(md(" · ".join(meta)))
-
-left, right = st.columns([3, 2], gap="medium")
-pending = st.session_state.get("pending")
-cursor = st.session_state.get("cursor")
-scroll = st.session_state.get("scroll")
-focus_segments = segments_at(visible, cursor["offset"]) if cursor else []
-focus = None
-if cursor and cursor.get("segment"):
-    focus_segments = [s for s in visible if s.id == cursor["segment"]] or focus_segments
-if focus_segments:
-    focus = (min(s.start for s in focus_segments), max(s.end for s in focus_segments))
-
-with left:
-    texts_sent = st.session_state.setdefault("_texts_sent", set())
-    data = highlighter_data(
-        document.name, text, visible, turns, codes, text_key=document.sha256,
-        send_text=document.sha256 not in texts_sent,
-        pending=(pending["start"], pending["end"]) if pending else None, focus=focus,
-        scroll_to=scroll[0] if scroll else None, scroll_key=scroll[1] if scroll else None,
-        stripe_labels=stripe_labels, gutter=gutter_marks(text, turns, numbering, show_times),
-        known=known("highlighter"),
-    )
-    highlighter(data, key="highlighter", on_event=on_highlighter_event)
-    texts_sent.add(document.sha256)
-    with st.expander("Select by offsets (keyboard)"):
-        a, b, c = st.columns([2, 2, 1])
-        a.number_input("Start", min_value=0, max_value=len(text), step=1, key="manual_start")
-        b.number_input("End", min_value=0, max_value=len(text), step=1, key="manual_end")
-        c.button("Select", on_click=select_by_offsets, key="manual_select")
-
-with right:
-    entry, again = state.last_undo(), state.last_redo()
-    undo_column, redo_column = st.columns(2)
-    undo_column.button(f"↶ Undo: {md(entry[0].label)}" if entry else "↶ Undo", disabled=entry is None,
-                       on_click=undo_last, key="undo_button", help="Ctrl+Z in the transcript")
-    redo_column.button(f"↷ Redo: {md(again[0].label)}" if again else "↷ Redo", disabled=again is None,
-                       on_click=redo_last, key="redo_button", help="Ctrl+Shift+Z or Ctrl+Y in the transcript")
-    state.show_flash("coding")
-
-    if not me and (pending or cursor):
-        st.text_input("Your name (saved with every coding)", key="coder_name_input", placeholder="e.g. marloes",
-                      on_change=on_name_typed)
-
+def selection_panel(pending: dict[str, int] | None) -> None:
+    """The pending selection, the codes and memo to apply to it, and the recent codes one click away."""
     if pending:
         selected = text[pending["start"]:pending["end"]]
-        with st.container(border=True):
-            st.markdown(f"**Selection** {pending['start']}–{pending['end']} · {len(selected):,} characters")
-            preview = selected if len(selected) <= 400 else selected[:200] + " … " + selected[-150:]
-            st.markdown(f'<div style="font-family:Georgia,serif;color:#333">“{escaped(preview)}”</div>',
+        st.markdown(f"**Selection** {pending['start']}–{pending['end']} · {len(selected):,} characters")
+        preview = selected if len(selected) <= 400 else selected[:200] + " … " + selected[-150:]
+        st.markdown(f'<div style="font-family:Georgia,serif;color:#333">“{escaped(preview)}”</div>',
+                    unsafe_allow_html=True)
+    else:
+        st.markdown("**No selection**")
+        st.markdown(html_block("Select any passage in the transcript with the mouse to code it; the codes "
+                               "picked here are applied to it. Click a highlight to see its codes, coders "
+                               "and memos."), unsafe_allow_html=True)
+    with st.container():
+        offer = st.session_state.get("memo_offer")
+        if offer:
+            st.info(md(f"The memo you typed for {offer['start']}–{offer['end']} was not applied: "
+                       f"“{offer['memo']}”"))
+            use_col, drop_col = st.columns(2)
+            use_col.button("Use that memo here", on_click=take_memo_offer, key="memo_offer_use",
+                           width="stretch")
+            drop_col.button("Discard it", on_click=drop_memo_offer, key="memo_offer_drop", width="stretch")
+    apply_col, cancel_col = st.columns(2)
+    apply_col.button("Apply codes", type="primary", on_click=apply_pending, key="apply_codes",
+                     width="stretch", disabled=not pending)
+    cancel_col.button("Cancel", on_click=cancel_selection, key="cancel_selection", width="stretch",
+                      disabled=not pending)
+    recent = [c for c in state.recent_codes() if c in codes]
+    ordered = recent + [c for c in codes if c not in recent]
+    st.multiselect("Codes to apply", ordered, key="pick_codes", format_func=lambda c: codes[c].path,
+                   placeholder="type to filter codes")
+    with st.container():
+        picked = st.session_state.get("pick_codes") or []
+        if picked:
+            st.markdown(html_block(" &nbsp; ".join(swatch(codes[c].colour, codes[c].name) for c in picked)),
                         unsafe_allow_html=True)
-            offer = st.session_state.get("memo_offer")
-            if offer:
-                st.info(md(f"The memo you typed for {offer['start']}–{offer['end']} was not applied: "
-                           f"“{offer['memo']}”"))
-                use_col, drop_col = st.columns(2)
-                use_col.button("Use that memo here", on_click=take_memo_offer, key="memo_offer_use",
-                               width="stretch")
-                drop_col.button("Discard it", on_click=drop_memo_offer, key="memo_offer_drop", width="stretch")
-            apply_col, cancel_col = st.columns(2)
-            apply_col.button("Apply codes", type="primary", on_click=apply_pending, key="apply_codes",
-                             width="stretch")
-            cancel_col.button("Cancel", on_click=lambda: st.session_state.pop("pending", None),
-                              key="cancel_selection", width="stretch")
-            recent = [c for c in state.recent_codes() if c in codes]
-            ordered = recent + [c for c in codes if c not in recent]
-            st.multiselect("Codes to apply", ordered, key="pick_codes", format_func=lambda c: codes[c].path,
-                           placeholder="type to filter codes")
-            picked = st.session_state.get("pick_codes") or []
-            if picked:
-                st.markdown(html_block(" &nbsp; ".join(swatch(codes[c].colour, codes[c].name) for c in picked)),
-                            unsafe_allow_html=True)
-            st.text_area("Memo (optional)", key="pick_memo", height=68)
-            state.show_flash("apply")
-            if recent:
-                st.caption("Recent codes: one click applies")
-                quick = st.columns(min(3, len(recent)))
-                for i, code_id in enumerate(recent[:6]):
-                    quick[i % len(quick)].button(md(codes[code_id].name), key=f"quick_{code_id}",
-                                                 on_click=apply_pending, args=([code_id],),
-                                                 width="stretch")
+    st.text_area("Memo (optional)", key="pick_memo", height=68)
+    state.show_flash("apply")
+    # one element whatever the number of recent codes: a new one adds an option, it does not add an element
+    st.pills("Recent codes: one click applies", recent[:6], key="quick_code",
+             format_func=lambda c: md(codes[c].name), on_change=apply_quick_code,
+             help="The codes you applied last; a click applies one to the selection.")
 
-    if cursor:
-        offset = cursor["offset"]
-        with st.container(border=True):
-            st.markdown(f"**At offset {offset}**")
-            turn = enclosing_turn(turns, offset)
-            sentence = project.unit_at("sentence", document.id, offset)
-            q1, q2 = st.columns(2)
-            if turn:
-                q1.button("Select this speaker turn", on_click=select_unit, args=(turn.start, turn.end),
-                          key="select_turn", width="stretch")
-            if sentence:
-                q2.button("Select this sentence", on_click=select_unit, args=(sentence.start, sentence.end),
-                          key="select_sentence", width="stretch")
-            if not focus_segments:
-                st.caption("No coding here. Select text to code it.")
-            for seg in focus_segments:
-                code = codes[seg.code_id]
-                if st.session_state.get(f"seg_version_{seg.id}") != seg.updated:
-                    for field in ("memo", "start", "end"):
-                        st.session_state.pop(f"seg_{field}_{seg.id}", None)
-                    st.session_state[f"seg_version_{seg.id}"] = seg.updated
-                st.markdown(html_block(swatch(code.colour, code.path)
-                                       + f" · {html.escape(seg.coder)} · {seg.start}–{seg.end}"),
-                            unsafe_allow_html=True)
-                if seg.memo:
-                    st.markdown(f'<div style="color:#555;font-size:0.9em">Memo: {escaped(seg.memo)}</div>',
+
+def cursor_panel(offset: int, here: list[Segment], pending: dict[str, int] | None) -> None:
+    """What is at the clicked offset: its turn and sentence to select, and the codings there to edit."""
+    st.markdown(f"**At offset {offset}**")
+    turn = enclosing_turn(turns, offset)
+    sentence = project.unit_at("sentence", document.id, offset)
+    q1, q2 = st.columns(2)
+    if turn:
+        q1.button("Select this speaker turn", on_click=select_unit, args=(turn.start, turn.end),
+                  key="select_turn", width="stretch")
+    if sentence:
+        q2.button("Select this sentence", on_click=select_unit, args=(sentence.start, sentence.end),
+                  key="select_sentence", width="stretch")
+    if not here:
+        st.caption("No coding here. Select text to code it.")
+    for seg in here:
+        code = codes[seg.code_id]
+        if st.session_state.get(f"seg_version_{seg.id}") != seg.updated:
+            for field in ("memo", "start", "end"):
+                st.session_state.pop(f"seg_{field}_{seg.id}", None)
+            st.session_state[f"seg_version_{seg.id}"] = seg.updated
+        st.markdown(html_block(swatch(code.colour, code.path)
+                               + f" · {html.escape(seg.coder)} · {seg.start}–{seg.end}"),
+                    unsafe_allow_html=True)
+        if seg.memo:
+            st.markdown(f'<div style="color:#555;font-size:0.9em">Memo: {escaped(seg.memo)}</div>',
+                        unsafe_allow_html=True)
+        st.button("Remove", key=f"remove_{seg.id}", on_click=remove_coding, args=(seg.id,))
+        state.show_flash(f"segment{seg.id}")
+        with st.expander("Edit memo or span"):
+            st.text_area("Memo", value=seg.memo, key=f"seg_memo_{seg.id}", height=68)
+            s_col, e_col = st.columns(2)
+            s_col.number_input("Start", min_value=0, max_value=len(text), value=seg.start,
+                               key=f"seg_start_{seg.id}")
+            e_col.number_input("End", min_value=0, max_value=len(text), value=seg.end,
+                               key=f"seg_end_{seg.id}")
+            b1, b2 = st.columns(2)
+            b1.button("Save", key=f"save_{seg.id}", on_click=save_segment, args=(seg.id,),
+                      width="stretch")
+            b2.button("Span = selection", key=f"span_{seg.id}", on_click=span_to_selection,
+                      args=(seg.id,), disabled=not pending, width="stretch")
+            st.caption("Span = selection widens or narrows this coding to the text you have selected.")
+        comment_threads(project, "segment", seg.guid, f"seg_c_{seg.id}", label="Comments on this coding")
+        comment_threads(project, "code", code.guid, f"code_c_{seg.id}", label=md(f"Comments on {code.path}"))
+
+
+# ------------------------------------------------------------------------------------------- layout
+st.title(md(document.name))
+
+
+@st.fragment
+def coding_area() -> None:
+    """The transcript and its panels: a selection, a click or an Apply reruns this part of the page only (the
+    sidebar and the title are not sent again)."""
+    if state.fragment_rerun() and st.session_state.pop("_redraw_page", False):
+        st.rerun(scope="app")
+    st.session_state.pop("_redraw_page", None)
+    began = time.perf_counter()
+    visible = project.segments(document_ids=[document.id], coders=coders_filter, code_ids=only_codes or None)
+    meta = [f"{document.words:,} words", f"{document.turns} turns",
+            f"speakers: {', '.join(document.speakers) or '—'}"]
+    if document.cases:
+        meta.append(f"case: {', '.join(document.cases)}")
+    meta.append(f"{len(visible)} codings shown")
+    st.caption(md(" · ".join(meta)))
+
+    left, right = st.columns([3, 2], gap="medium")
+    pending = st.session_state.get("pending")
+    cursor = st.session_state.get("cursor")
+    scroll = st.session_state.get("scroll")
+    focus_segments = segments_at(visible, cursor["offset"]) if cursor else []
+    focus = None
+    if cursor and cursor.get("segment"):
+        focus_segments = [s for s in visible if s.id == cursor["segment"]] or focus_segments
+    if focus_segments:
+        focus = (min(s.start for s in focus_segments), max(s.end for s in focus_segments))
+
+    with left:
+        texts_sent = st.session_state.setdefault("_texts_sent", set())
+        data = highlighter_data(
+            document.name, text, visible, turns, codes, text_key=document.sha256,
+            send_text=document.sha256 not in texts_sent,
+            pending=(pending["start"], pending["end"]) if pending else None, focus=focus,
+            scroll_to=scroll[0] if scroll else None, scroll_key=scroll[1] if scroll else None,
+            stripe_labels=stripe_labels, gutter=gutter_marks(text, turns, numbering, show_times),
+            known=known("highlighter"),
+        )
+        highlighter(data, key="highlighter", on_event=on_highlighter_event)
+        texts_sent.add(document.sha256)
+        with st.expander("Select by offsets (keyboard)"):
+            a, b, c = st.columns([2, 2, 1])
+            a.number_input("Start", min_value=0, max_value=len(text), step=1, key="manual_start")
+            b.number_input("End", min_value=0, max_value=len(text), step=1, key="manual_end")
+            c.button("Select", on_click=select_by_offsets, key="manual_select")
+
+    with right:
+        entry, again = state.last_undo(), state.last_redo()
+        undo_column, redo_column = st.columns(2)
+        undo_column.button(f"↶ Undo: {md(entry[0].label)}" if entry else "↶ Undo", disabled=entry is None,
+                           on_click=undo_last, key="undo_button", help="Ctrl+Z in the transcript")
+        redo_column.button(f"↷ Redo: {md(again[0].label)}" if again else "↷ Redo", disabled=again is None,
+                           on_click=redo_last, key="redo_button", help="Ctrl+Shift+Z or Ctrl+Y in the transcript")
+        state.show_flash("coding")
+
+        # Every part that comes and goes sits in a container of its own, so a selection or an Apply changes only
+        # the elements it concerns: an element whose place moved is drawn anew, at a cost that grows with the page.
+        with st.container():
+            if not me and (pending or cursor):
+                st.text_input("Your name (saved with every coding)", key="coder_name_input",
+                              placeholder="e.g. marloes", on_change=on_name_typed)
+
+        with st.container(border=True, key="selection_panel"):
+            selection_panel(pending)
+
+        with st.container():  # a click on the text or a highlight
+            if cursor:
+                with st.container(border=True):
+                    cursor_panel(cursor["offset"], focus_segments, pending)
+
+        used: dict[int, int] = {}
+        for seg in visible:
+            used[seg.code_id] = used.get(seg.code_id, 0) + 1
+        with st.container():
+            if used:
+                with st.expander(f"Codes in this document ({len(used)})", expanded=False):
+                    st.markdown(html_block("<br>".join(swatch(codes[c].colour, f"{codes[c].path} ({n})")
+                                                       for c, n in sorted(used.items(), key=lambda kv: -kv[1]))),
                                 unsafe_allow_html=True)
-                st.button("Remove", key=f"remove_{seg.id}", on_click=remove_coding, args=(seg.id,))
-                state.show_flash(f"segment{seg.id}")
-                with st.expander("Edit memo or span"):
-                    st.text_area("Memo", value=seg.memo, key=f"seg_memo_{seg.id}", height=68)
-                    s_col, e_col = st.columns(2)
-                    s_col.number_input("Start", min_value=0, max_value=len(text), value=seg.start,
-                                       key=f"seg_start_{seg.id}")
-                    e_col.number_input("End", min_value=0, max_value=len(text), value=seg.end,
-                                       key=f"seg_end_{seg.id}")
-                    b1, b2 = st.columns(2)
-                    b1.button("Save", key=f"save_{seg.id}", on_click=save_segment, args=(seg.id,),
-                              width="stretch")
-                    b2.button("Span = selection", key=f"span_{seg.id}", on_click=span_to_selection,
-                              args=(seg.id,), disabled=not pending, width="stretch")
-                    st.caption("Span = selection widens or narrows this coding to the text you have selected.")
-                comment_threads(project, "segment", seg.guid, f"seg_c_{seg.id}", label="Comments on this coding")
-                comment_threads(project, "code", code.guid, f"code_c_{seg.id}", label=md(f"Comments on {code.path}"))
 
-    if not pending and not cursor:
-        st.info("Select any passage in the transcript with the mouse to code it. Click a highlight to see its "
-                "codes, coders and memos.")
+        memos = project.memos()
+        used_names = {codes[c].name for c in used}
+        document_memos = [m for m in memos if m.kind == "document" and m.document == document.name]
+        code_memos = [m for m in memos if m.kind == "code" and m.code in used_names]
+        with st.container():
+            if document_memos or code_memos:
+                with st.expander(f"Memos ({len(document_memos)} on this document, {len(code_memos)} on its codes)",
+                                 expanded=True):
+                    for memo in [*document_memos, *code_memos]:
+                        about = "this document" if memo.kind == "document" else f"code {memo.code}"
+                        heading = " · ".join(x for x in (memo.title, about, memo.author) if x)
+                        st.markdown(html_block(f"<b>{html.escape(heading)}</b><br>{escaped(memo.text)}"),
+                                    unsafe_allow_html=True)
+        state.show_all_flash()
 
-    used: dict[int, int] = {}
-    for seg in visible:
-        used[seg.code_id] = used.get(seg.code_id, 0) + 1
-    if used:
-        with st.expander(f"Codes in this document ({len(used)})", expanded=False):
-            st.markdown(html_block("<br>".join(swatch(codes[c].colour, f"{codes[c].path} ({n})")
-                                               for c, n in sorted(used.items(), key=lambda kv: -kv[1]))),
-                        unsafe_allow_html=True)
+    state.keep_draft()
+    if state.fragment_rerun():  # the page's own run is timed by main.py
+        state.record_run_time("code", (time.perf_counter() - began) * 1000)
 
-    memos = project.memos()
-    used_names = {codes[c].name for c in used}
-    document_memos = [m for m in memos if m.kind == "document" and m.document == document.name]
-    code_memos = [m for m in memos if m.kind == "code" and m.code in used_names]
-    if document_memos or code_memos:
-        with st.expander(f"Memos ({len(document_memos)} on this document, {len(code_memos)} on its codes)",
-                         expanded=True):
-            for memo in [*document_memos, *code_memos]:
-                about = "this document" if memo.kind == "document" else f"code {memo.code}"
-                heading = " · ".join(x for x in (memo.title, about, memo.author) if x)
-                st.markdown(html_block(f"<b>{html.escape(heading)}</b><br>{escaped(memo.text)}"),
-                            unsafe_allow_html=True)
-    state.show_all_flash()
+
+coding_area()
 
 
 @st.fragment(run_every=3)
