@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from pathlib import Path
 
@@ -334,3 +335,38 @@ def test_a_damaged_archive_member_is_refused_in_one_line(member: str) -> None:
     with pytest.raises(WorkbenchError, match="damaged in the archive") as caught:
         read_qdpx(bytes(data), "x.qdpx")
     assert "\n" not in str(caught.value)
+
+
+def _large_source(words: int = 400_000) -> str:
+    """A source of several MB inline: its project.qde is unpacked and parsed a chunk at a time."""
+    text = " ".join(f"woord{i % 997}" for i in range(words))
+    return f'<TextSource guid="{SOURCE}" name="a"><PlainTextContent>{text}</PlainTextContent>{selection(0, 5)}</TextSource>'
+
+
+def _unpacking_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "unpack" and t.is_alive()]
+
+
+def test_a_large_project_file_is_read_while_it_unpacks() -> None:
+    bundle, _ = read_qdpx(qdpx(project(_large_source())), "x.qdpx")
+    assert len(bundle.documents[0].text) > 3_000_000 and [(s.start, s.end) for s in bundle.segments] == [(0, 5)]
+    assert not _unpacking_threads()
+
+
+def test_damage_late_in_a_large_project_file_is_refused_in_one_line_and_no_unpacking_is_left() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # stored: a flipped byte breaks the CRC only
+        archive.writestr("project.qde", project(_large_source()).encode("utf-8"))
+    data = bytearray(buffer.getvalue())
+    data[len(data) * 3 // 4] ^= 0x01  # inside the text, megabytes after the start: found at the member's end
+    with pytest.raises(WorkbenchError, match="damaged in the archive") as caught:
+        read_qdpx(bytes(data), "x.qdpx")
+    assert "\n" not in str(caught.value) and not _unpacking_threads()
+
+
+def test_invalid_xml_inside_a_large_project_file_stops_the_unpacking() -> None:
+    whole = project(_large_source())
+    broken = whole[:2_000_000] + "</Oops>" + whole[2_000_000:]  # after the first chunks, before the last
+    with pytest.raises(WorkbenchError, match="not valid XML"):
+        read_qdpx(qdpx(broken), "x.qdpx")
+    assert not _unpacking_threads()

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import codecs
 import io
+import queue
 import re
+import threading
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
@@ -16,12 +19,14 @@ from ..errors import WorkbenchError
 _DEFAULT_NS = re.compile(rb"""\sxmlns\s*=\s*["']urn:QDA-XML:[^"']*["']""")
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
 _HEAD, _CHUNK = 1 << 16, 1 << 20  # fed to the XML parser: a first piece (its namespace dropped), then 1 MB at a time
+_AHEAD = 4  # chunks unpacked ahead of the parser
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)  # a member unreadable
 
 
 def parse_xml(data: bytes | BinaryIO, source: str) -> Any:
     """Parse XML safely (no DTDs, no entities, no network) and drop namespaces: tags become local names. ``data``
-    is the bytes or a stream of them (a zip member is parsed as it is unpacked: it is never held whole)."""
+    is the bytes or a stream of them (a zip member is parsed as it is unpacked, in another thread while the
+    parser works: it is never held whole)."""
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
@@ -34,8 +39,12 @@ def parse_xml(data: bytes | BinaryIO, source: str) -> Any:
             head = head[:found.start()] + head[found.end():]
         if head:
             parser.feed(head)
-        for chunk in iter(lambda: stream.read(_CHUNK), b""):
-            parser.feed(chunk)
+        chunks = _chunks(stream, isinstance(data, bytes))
+        try:
+            for chunk in chunks:
+                parser.feed(chunk)
+        finally:
+            chunks.close()  # on a parse error too: the unpacking thread stops before the member is closed
         root = parser.close()
     except etree.XMLSyntaxError as exc:
         raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
@@ -46,6 +55,45 @@ def parse_xml(data: bytes | BinaryIO, source: str) -> Any:
             if isinstance(element.tag, str) and element.tag[0] == "{":
                 element.tag = element.tag.rsplit("}", 1)[1]
     return root
+
+
+def _chunks(stream: BinaryIO, in_memory: bool) -> Iterator[bytes]:
+    """The rest of ``stream``, :data:`_CHUNK` bytes at a time. A stream that unpacks (a zip member) is read in
+    another thread a few chunks ahead: zlib lets go of Python's lock while it inflates, so unpacking and parsing
+    overlap. A reading error comes out here, where the chunk it spoiled would have."""
+    if in_memory:
+        yield from iter(lambda: stream.read(_CHUNK), b"")
+        return
+    ahead: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=_AHEAD)
+    stop = threading.Event()
+
+    def unpack() -> None:
+        try:
+            while not stop.is_set():
+                chunk = stream.read(_CHUNK)
+                ahead.put(chunk)
+                if not chunk:
+                    return
+        except BaseException as exc:  # handed over to the parsing thread, which raises it
+            ahead.put(exc)
+
+    reader = threading.Thread(target=unpack, name="unpack", daemon=True)
+    reader.start()
+    try:
+        while True:
+            chunk = ahead.get()
+            if isinstance(chunk, BaseException):
+                raise chunk
+            if not chunk:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        while reader.is_alive():  # let a reader blocked on a full queue finish before the stream is closed
+            try:
+                ahead.get_nowait()
+            except queue.Empty:
+                reader.join(0.01)
 
 
 def zip_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
