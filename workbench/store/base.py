@@ -184,12 +184,20 @@ class StoreBase:
 
     def _audit_many(self, entries: Iterable[tuple[str, Action]]) -> None:
         """Write audit entries ``(who, action)`` in one statement (bulk imports), inside the change's transaction."""
-        stamp = now()
+        self._write_audit_rows(audit_rows(entries))
+
+    def _write_audit_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """Write entries made by :func:`audit_rows`, inside the change's transaction."""
         self.conn.executemany(
-            "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-            [(stamp, who or "", action.name, action.target, _json(action.before), _json(action.after))
-             for who, action in entries],
-        )
+            "INSERT INTO audit_log (at, who, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def audit_rows(entries: Iterable[tuple[str, Action]]) -> list[tuple[Any, ...]]:
+    """The audit rows of entries ``(who, action)``, their records as JSON (no database needed: a bulk import makes
+    them while its rows are written)."""
+    stamp = now()
+    return [(stamp, who or "", action.name, action.target, _json(action.before), _json(action.after))
+            for who, action in entries]
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # made once: its C encoder is fast per call

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
@@ -42,3 +44,28 @@ def _insert(conn: sqlite3.Connection, table: str, columns: Sequence[str], rows: 
                          [tuple(chain.from_iterable(rows[i:i + per])) for i in range(0, whole, per)])
     if whole < len(rows):
         conn.executemany(head + one, rows[whole:])
+
+
+@contextmanager
+def inserting_meanwhile(conn: sqlite3.Connection, table: str, columns: Sequence[str],
+                        rows: Sequence[Sequence[Any]]) -> Iterator[None]:
+    """:func:`insert_many` in another thread while the block runs, in the caller's transaction: SQLite lets go of
+    Python's lock while it writes rows and builds indexes, so the block's Python work (which must not use
+    ``conn``) is done meanwhile. The insert's error, if any, is raised when the block ends; an error of the block
+    comes first (the caller's transaction rolls back either way)."""
+    failed: list[BaseException] = []
+
+    def insert() -> None:
+        try:
+            insert_many(conn, table, columns, rows)
+        except BaseException as exc:  # raised in the caller's thread below
+            failed.append(exc)
+
+    worker = threading.Thread(target=insert, name=f"insert {table}")
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import WorkbenchError
 from ..models import NewSegment, ParsedDocument
 from . import actions
-from .base import StoreBase, in_filters, new_guid, normalise_name, now
-from .bulk import insert_many
+from .base import StoreBase, audit_rows, in_filters, new_guid, normalise_name, now
+from .bulk import inserting_meanwhile
 
 if TYPE_CHECKING:
     from ..exchange.model import ExCase, ExCode, ExDocument, ExGroup, ExMemo, ExSegment
@@ -94,27 +94,27 @@ class ExchangeMixin(StoreBase):
             "SELECT 1 FROM segments LIMIT 1") else set()
         stamp = now()
         rows = []
-        by_document: dict[int, list[list[Any]]] = {}
         code_guids = dict(self.conn.execute("SELECT id, guid FROM codes"))
+        documents = dict(self.conn.execute("SELECT id, guid FROM documents"))
         order = sorted(range(len(new)), key=[(row.document_id, row.start) for row in new].__getitem__)
         for i in order:  # in text order (stable: equal starts keep the bundle's order)
             seg, row = segments[i], new[i]
             guid = seg.guid if seg.guid not in taken else new_guid()
             taken.add(guid)
-            created = seg.created or stamp
-            coder = names[seg.coder]
-            memo = seg.memo or ""
-            document_id = row.document_id
-            rows.append((guid, document_id, row.start, row.end, row.code_id, coder_ids[coder], memo, created, stamp))
-            records = by_document.get(document_id)
-            if records is None:
-                records = by_document[document_id] = []
-            records.append([guid, row.start, row.end, code_guids[row.code_id], coder, memo, created])
-        insert_many(self.conn, "segments",
-                    ("guid", "document_id", "start", "end", "code_id", "coder_id", "memo", "created", "updated"), rows)
-        documents = dict(self.conn.execute("SELECT id, guid FROM documents"))
-        self._audit_many((who, actions.segments_imported(documents[doc_id], records, source))
-                         for doc_id, records in by_document.items())
+            rows.append((guid, row.document_id, row.start, row.end, row.code_id, coder_ids[names[seg.coder]],
+                         seg.memo or "", seg.created or stamp, stamp))
+        columns = ("guid", "document_id", "start", "end", "code_id", "coder_id", "memo", "created", "updated")
+        with inserting_meanwhile(self.conn, "segments", columns, rows):  # the audit records are made meanwhile
+            by_document: dict[int, list[list[Any]]] = {}
+            coder_names = {coder_id: name for name, coder_id in coder_ids.items()}
+            for guid, document_id, start, end, code_id, coder_id, memo, created, _ in rows:
+                records = by_document.get(document_id)
+                if records is None:
+                    records = by_document[document_id] = []
+                records.append([guid, start, end, code_guids[code_id], coder_names[coder_id], memo, created])
+            entries = audit_rows((who, actions.segments_imported(documents[doc_id], records, source))
+                                 for doc_id, records in by_document.items())
+        self._write_audit_rows(entries)
 
     def _add_imported_memos(self, memos: Sequence[ExMemo], doc_ids: dict[str, int], code_ids: dict[str, int],
                             who: str, source: str) -> None:
