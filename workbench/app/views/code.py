@@ -372,7 +372,8 @@ def selection_panel(pending: dict[str, int] | None) -> None:
     st.text_area("Memo (optional)", key="pick_memo", height=68)
     state.show_flash("apply")
     # one element whatever the number of recent codes: a new one adds an option, it does not add an element
-    st.pills("Recent codes: one click applies", recent[:6], key="quick_code",
+    st.pills("Recent codes: one click applies" if recent else "Recent codes: the codes you apply come here",
+             recent[:6], key="quick_code",
              format_func=lambda c: md(codes[c].name), on_change=apply_quick_code,
              help="The codes you applied last; a click applies one to the selection.")
 
