@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -279,6 +279,8 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path: Path, mon
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.text(), st.integers(), st.none(), st.floats()), min_size=3,
                 max_size=3))
+@example(["", "", "\r"])  # found by this test: a literal carriage return was read back as a line feed
+@example(["a\r\nb", "x\ry", "\n"])
 def test_xlsx_rows_are_the_cells_each_value_makes(values) -> None:
     """The sheet's rows, made a row at a time with text cells in one step, hold what ``_cell`` makes of each value
     (escaped, characters XML cannot hold dropped, empty values left out, an infinite or undefined number as its

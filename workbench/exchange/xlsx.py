@@ -12,7 +12,7 @@ from typing import IO, Any
 
 # Characters XML 1.0 cannot hold (as openpyxl drops them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]").search  # text to escape or clean
+_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]").search  # text to escape or clean
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -59,8 +59,9 @@ _STYLES = (
 
 
 def escape(text: str, quotes: bool = False) -> str:
-    """XML text (``&``, ``<``, ``>``; and ``"`` for attributes)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """XML text (``&``, ``<``, ``>``; and ``"`` for attributes). A carriage return is written as a character
+    reference: a reader turns a literal one into a line feed (XML's line-end handling)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     return text.replace('"', "&quot;") if quotes else text
 
 
