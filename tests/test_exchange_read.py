@@ -340,7 +340,8 @@ def test_a_damaged_archive_member_is_refused_in_one_line(member: str) -> None:
 def _large_source(words: int = 400_000) -> str:
     """A source of several MB inline: its project.qde is unpacked and parsed a chunk at a time."""
     text = " ".join(f"woord{i % 997}" for i in range(words))
-    return f'<TextSource guid="{SOURCE}" name="a"><PlainTextContent>{text}</PlainTextContent>{selection(0, 5)}</TextSource>'
+    return (f'<TextSource guid="{SOURCE}" name="a"><PlainTextContent>{text}</PlainTextContent>'
+            f"{selection(0, 5)}</TextSource>")
 
 
 def _unpacking_threads() -> list[threading.Thread]:

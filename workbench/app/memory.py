@@ -30,9 +30,8 @@ def mount(project_path: str, coder: str | None, ask_coder: bool, draft: dict[str
     """Mount the memory component (once per run, in the sidebar). ``coder``: a name to remember; ``ask_coder``:
     ask for the remembered name; ``draft``: the draft to keep (None: forget it); ``restore``: ask for a kept
     draft instead of writing one."""
-    data = {
-        "project": _project_key(project_path), "coder": coder, "ask_coder": ask_coder, "draft": draft, "restore": restore,
-    }
+    data = {"project": _project_key(project_path), "coder": coder, "ask_coder": ask_coder, "draft": draft,
+            "restore": restore}
     _COMPONENT(key=KEY, data=data, on_coder_change=lambda: on_coder(_answer("coder")),
                on_draft_change=lambda: on_draft(_answer("draft")), height=0)
 
