@@ -77,7 +77,7 @@ def test_preset_coder_shows_no_name_box_and_codes_as_that_coder(app, full_path):
 def test_coder_preset_in_session_state_hides_the_name_box(app, full_path):
     at = app(full_path, "code", coder="anna", pending={"start": 100, "end": 110})
     assert not [t for t in at.text_input if t.key == "coder_name_input"]
-    assert at.button(key="apply_codes")
+    assert not at.button(key="apply_codes").disabled
 
 
 def test_applying_an_overlapping_code_widens_the_coders_segment_instead_of_adding_one(app, full_path):
@@ -212,7 +212,7 @@ def test_select_by_offsets_sets_the_pending_selection_without_outer_spaces(app, 
     at.number_input(key="manual_end").set_value(end + 1)  # the space after the full stop
     ok(at.button(key="manual_select").click().run())
     assert at.session_state["pending"] == {"start": start, "end": end}
-    assert at.button(key="apply_codes")
+    assert not at.button(key="apply_codes").disabled
 
 
 @pytest.mark.parametrize("scope, coder, one, expected", [
@@ -507,3 +507,23 @@ def test_a_recent_code_applies_with_one_click_and_asks_for_a_selection_first(app
     ok(at.button_group(key="quick_code").select(link_work).run())
     assert [(s.start, s.code) for s in segments(full_path)] == [(first[0], "link work"), (second[0], "link work")]
     assert "pending" not in at.session_state and at.button_group(key="quick_code").value is None
+
+
+def test_another_document_drops_the_selection_with_its_codes_and_offers_the_memo_back(app, full_path):
+    start, end = phrase_span(full_path, "ria", SINDS)
+    at = app(full_path, "code", coder="anna", pending={"start": start, "end": end})
+    at.multiselect(key="pick_codes").select(code_id(full_path, "link work"))
+    at.text_area(key="pick_memo").input("for ria")
+    at.selectbox(key="code_document").select("jan").run()
+    assert "pending" not in ok(at).session_state
+    assert at.multiselect(key="pick_codes").value == [] and at.text_area(key="pick_memo").value == ""
+    assert any("for ria" in i for i in values(at.info))
+
+
+def test_recent_codes_are_shown_by_their_path(app, full_path):
+    start, end = phrase_span(full_path, "ria", SINDS)
+    child = code_id(full_path, "link work/best persons")
+    at = app(full_path, "code", coder="anna", pending={"start": start, "end": end})
+    at.multiselect(key="pick_codes").select(child)
+    ok(at.button(key="apply_codes").click().run())
+    assert at.button_group(key="quick_code").options == ["link work/best persons"]

@@ -78,7 +78,7 @@ def _writes(project: Project) -> dict[str, object]:
 
 READS = {
     "analysis_rows", "attribute_values", "attributes", "audit_log", "cases", "close", "code",
-    "coder_names", "coders", "codes", "data_version", "document", "case_labels", "document_cases", "document_id",
+    "changed_by_others", "coder_names", "coders", "codes", "data_version", "document", "case_labels", "document_cases", "document_id",
     "document_lengths", "document_names", "documents_coded_together", "document_guids", "document_text", "document_texts", "documents", "last_audit_entry",
     "memo_targets", "memos", "resolve_code", "comment", "comments", "count_segments", "document_case_names",
     "analysis_columns", "exchange_rows", "suggest_colour", "document_deletion", "exercises_with_document", "group_document_ids", "group_id", "groups",

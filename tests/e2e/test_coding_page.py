@@ -219,3 +219,26 @@ def test_names_with_markdown_images_load_nothing(page, app, project_path) -> Non
         wait_idle(page)
         page.wait_for_timeout(500)
     assert not [url for url in requested if url.startswith("http://127.0.0.1:9/")]
+
+
+def test_a_recent_code_applies_once_and_only_to_the_selection_it_was_clicked_for(page, app, project_path) -> None:
+    text = text_of(project_path, "ria")
+    first = text.index("Henk en ik")
+    second = text.index("Een douche")
+    third = text.index("het badhuis")
+    open_transcript(page, app, "ria")
+    drag_select(page, first, first + 3)
+    apply_code(page, "link work")  # now a recent code
+    recent = page.locator(".st-key-quick_code")
+    drag_select(page, second, second + 3)
+    recent.get_by_text("link work", exact=True).click()
+    wait_idle(page)
+    drag_select(page, third, third + 5)  # a new selection: the clicked pill must not apply itself again
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    spans = [(s.start, s.end) for s in stored(project_path, "ria") if s.code == "link work"]
+    assert (first, first + 3) in spans and (second, second + 3) in spans and (third, third + 5) not in spans
+    recent.get_by_text("link work", exact=True).click()
+    wait_idle(page)
+    spans = [(s.start, s.end) for s in stored(project_path, "ria") if s.code == "link work"]
+    assert (third, third + 5) in spans

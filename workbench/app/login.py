@@ -207,6 +207,20 @@ def login_page(project: Project) -> None:
     _sso_login(project)
 
 
+def still_active(project: Project) -> bool:
+    """On a fragment's own rerun (``gate`` did not run): False when the logged-in session ended (its account
+    removed, or idle too long), so the whole page runs and ``gate`` logs it out; else it is marked active."""
+    if not project.has_accounts():
+        return True
+    name = logged_in()
+    account = project.account(name) if name else None
+    if account is None or sessions().expired(st.session_state.get(LAST_ACTIVE)):
+        return False
+    st.session_state[LAST_ACTIVE] = time.time()
+    sessions().touch(session_id(), account.name, account.role)
+    return True
+
+
 def gate(project: Project) -> Privileges:
     """The session's user; shows the login page and stops the run while nobody is logged in."""
     if host_refused():

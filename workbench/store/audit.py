@@ -30,6 +30,11 @@ class AuditMixin(StoreBase):
                                 "ORDER BY id DESC LIMIT 1", (target,)).fetchone()
         return None if row is None else _entry(row)
 
+    def changed_by_others(self, since: int, who: str) -> bool:
+        """Whether an audited change after entry ``since`` was made by anyone but ``who``."""
+        return self._one("SELECT 1 FROM audit_log WHERE id > ? AND who != ? COLLATE NOCASE LIMIT 1",
+                         (since, who or "")) is not None
+
     def data_version(self) -> int:
         """A number that changes with every audited change (imports, codes, segments, cases): a cache key."""
         return int(self._one("SELECT coalesce(max(id), 0) FROM audit_log"))

@@ -51,8 +51,9 @@ def inserting_meanwhile(conn: sqlite3.Connection, table: str, columns: Sequence[
                         rows: Sequence[Sequence[Any]]) -> Iterator[None]:
     """:func:`insert_many` in another thread while the block runs, in the caller's transaction: SQLite lets go of
     Python's lock while it writes rows and builds indexes, so the block's Python work (which must not use
-    ``conn``) is done meanwhile. The insert's error, if any, is raised when the block ends; an error of the block
-    comes first (the caller's transaction rolls back either way)."""
+    ``conn``) is done meanwhile; ``conn`` must be opened with ``check_same_thread=False``. The insert's error, if
+    any, is raised when the block ends; an error of the block comes first (the caller's transaction rolls back
+    either way)."""
     failed: list[BaseException] = []
 
     def insert() -> None:
@@ -66,6 +67,11 @@ def inserting_meanwhile(conn: sqlite3.Connection, table: str, columns: Sequence[
     try:
         yield
     finally:
-        worker.join()
+        try:
+            worker.join()
+        except BaseException:  # Ctrl+C while waiting: stop the insert before the caller's transaction rolls back
+            conn.interrupt()
+            worker.join()
+            raise
     if failed:
         raise failed[0]

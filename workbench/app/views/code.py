@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from workbench.app import reads, state
+from workbench.app import login, reads, state
 from workbench.app.comments import comment_threads
 from workbench.app.highlighter import forget, highlighter, highlighter_data, known
 from workbench.app.widgets import escaped, html_block, md, swatch
@@ -36,6 +36,23 @@ if not names:
 
 codes = {c.id: c for c in reads.read(project, "codes")}
 
+
+def offer_typed_memo(pending: dict[str, int]) -> None:
+    """A memo typed for ``pending``, which is being dropped: kept as an offer and taken out of the memo box."""
+    memo = (st.session_state.get("pick_memo") or "").strip()
+    if memo:
+        st.session_state["memo_offer"] = {"memo": memo, "start": pending["start"], "end": pending["end"]}
+    st.session_state["pick_memo"] = ""
+
+
+def cancel_selection() -> None:
+    """Drop the pending selection with the codes picked for it (a typed memo is offered back)."""
+    pending = st.session_state.pop("pending", None)
+    if pending:
+        offer_typed_memo(pending)
+        st.session_state["pick_codes"] = []
+
+
 # ------------------------------------------------------------------------------------------- deep links
 # The shown document lives in "current_document" (widget state is dropped when another page is shown). A link
 # `?document=…&start=…` is handled once per navigation: its start is taken out of the URL after scrolling there.
@@ -44,7 +61,7 @@ linked_start = st.query_params.get("start")
 if linked_document and (linked_start is not None or linked_document != st.session_state.get("current_document")):
     if linked_document in names:
         if linked_document != st.session_state.get("current_document") or linked_start is not None:
-            st.session_state.pop("pending", None)
+            cancel_selection()
             st.session_state.pop("cursor", None)
         st.session_state["current_document"] = linked_document
         if linked_start is not None:
@@ -68,7 +85,7 @@ st.session_state["code_document"] = st.session_state["current_document"]
 
 def on_document_change() -> None:
     st.session_state["current_document"] = st.session_state["code_document"]
-    st.session_state.pop("pending", None)
+    cancel_selection()
     st.session_state.pop("cursor", None)
     st.session_state.pop("scroll", None)
     st.query_params.clear()
@@ -143,22 +160,6 @@ def set_pending(start: int, end: int) -> None:
         offer_typed_memo(before)
         st.session_state["pick_codes"] = []
     st.session_state["pending"] = {"start": start, "end": end}
-
-
-def offer_typed_memo(pending: dict[str, int]) -> None:
-    """A memo typed for ``pending``, which is being dropped: kept as an offer and taken out of the memo box."""
-    memo = (st.session_state.get("pick_memo") or "").strip()
-    if memo:
-        st.session_state["memo_offer"] = {"memo": memo, "start": pending["start"], "end": pending["end"]}
-    st.session_state["pick_memo"] = ""
-
-
-def cancel_selection() -> None:
-    """Drop the pending selection with the codes picked for it (a typed memo is offered back)."""
-    pending = st.session_state.pop("pending", None)
-    if pending:
-        offer_typed_memo(pending)
-        st.session_state["pick_codes"] = []
 
 
 def take_memo_offer() -> None:
@@ -249,9 +250,10 @@ def apply_pending(code_ids: list[int] | None = None) -> None:
 
 def apply_quick_code() -> None:
     """One of the recent codes was clicked: apply it alone to the pending selection."""
-    code_id = st.session_state.pop("quick_code", None)
+    code_id = st.session_state.get("quick_code")
     if code_id is None:
         return
+    st.session_state["quick_code"] = None  # set, not popped: the browser is told to deselect the pill
     if not st.session_state.get("pending"):
         state.flash("Select a passage in the transcript first; then a click on a recent code applies it.", "info",
                     "apply")
@@ -322,7 +324,7 @@ def span_to_selection(segment_id: int) -> None:
         st.session_state[f"seg_start_{segment_id}"] = pending["start"]
         st.session_state[f"seg_end_{segment_id}"] = pending["end"]
         save_segment(segment_id)
-        st.session_state.pop("pending", None)
+        cancel_selection()
 
 
 def select_unit(start: int, end: int) -> None:
@@ -374,7 +376,7 @@ def selection_panel(pending: dict[str, int] | None) -> None:
     # one element whatever the number of recent codes: a new one adds an option, it does not add an element
     st.pills("Recent codes: one click applies" if recent else "Recent codes: the codes you apply come here",
              recent[:6], key="quick_code",
-             format_func=lambda c: md(codes[c].name), on_change=apply_quick_code,
+             format_func=lambda c: md(codes[c].path), on_change=apply_quick_code,
              help="The codes you applied last; a click applies one to the selection.")
 
 
@@ -424,6 +426,18 @@ def cursor_panel(offset: int, here: list[Segment], pending: dict[str, int] | Non
 
 
 # ------------------------------------------------------------------------------------------- layout
+SEEN = "_code_seen_version"
+
+
+def keep_seen_version() -> None:
+    """The data version this page shows: moved on by this session's own changes (the coding area drew them), kept
+    when someone else changed the project since, so the watcher below draws the whole page again."""
+    seen = st.session_state.get(SEEN)
+    current = project.data_version()
+    if not state.fragment_rerun() or seen is None or not project.changed_by_others(seen, state.coder() or ""):
+        st.session_state[SEEN] = current
+
+
 st.title(md(document.name))
 
 
@@ -431,8 +445,10 @@ st.title(md(document.name))
 def coding_area() -> None:
     """The transcript and its panels: a selection, a click or an Apply reruns this part of the page only (the
     sidebar and the title are not sent again)."""
-    if state.fragment_rerun() and st.session_state.pop("_redraw_page", False):
-        st.rerun(scope="app")
+    if state.fragment_rerun():
+        if st.session_state.pop("_redraw_page", False) or not login.still_active(project):
+            st.rerun(scope="app")
+        codes.update({c.id: c for c in reads.read(project, "codes")})  # another coder may have added one
     st.session_state.pop("_redraw_page", None)
     began = time.perf_counter()
     visible = project.segments(document_ids=[document.id], coders=coders_filter, code_ids=only_codes or None)
@@ -522,6 +538,7 @@ def coding_area() -> None:
         state.show_all_flash()
 
     state.keep_draft()
+    keep_seen_version()
     if state.fragment_rerun():  # the page's own run is timed by main.py
         state.record_run_time("code", (time.perf_counter() - began) * 1000)
 
@@ -530,10 +547,10 @@ coding_area()
 
 
 @st.fragment(run_every=3)
-def watch_for_changes(seen: int) -> None:
+def watch_for_changes() -> None:
     """Every few seconds: when another coder (another tab, another machine) changed the project, draw again."""
-    if project.data_version() != seen:
+    if project.data_version() != st.session_state.get(SEEN):
         st.rerun(scope="app")
 
 
-watch_for_changes(project.data_version())
+watch_for_changes()
