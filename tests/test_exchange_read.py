@@ -371,3 +371,65 @@ def test_invalid_xml_inside_a_large_project_file_stops_the_unpacking() -> None:
     with pytest.raises(WorkbenchError, match="not valid XML"):
         read_qdpx(qdpx(broken), "x.qdpx")
     assert not _unpacking_threads()
+
+
+# ------------------------------------------------------------------------------------------- read while parsed
+def test_each_source_is_handed_over_as_it_is_parsed_and_then_dropped() -> None:
+    from workbench.exchange.qdpx_files import parse_xml
+
+    filler = "woord " * 250_000  # 1.5 MB a source: the project file is fed to the parser 1 MB at a time
+    sources = "".join(f'<TextSource guid="{n:08d}-2222-3333-4444-555555555555" name="s{n}"><PlainTextContent>'
+                      f"text {n} {filler}</PlainTextContent>{selection(0, 4)}</TextSource>" for n in range(6))
+    sources = sources.replace("<TextSource guid=\"00000003", "<Odd/><TextSource guid=\"00000003")
+    qde = project(sources + "<Wrapper><TextSource guid=\"x\"/></Wrapper>").replace(
+        "</Project>", '<Sets><Set guid="y" name="z"/></Sets></Project>')
+    seen = []
+
+    def handle(root, element) -> None:
+        held = root.find("Sources")
+        seen.append((element.get("name"), element.findtext("PlainTextContent")[:6], len(held)))
+
+    root = parse_xml(qde.encode("utf-8"), "p.qde", handle)
+    assert [(name, text) for name, text, _ in seen] == [(f"s{n}", f"text {n}") for n in range(6)]
+    assert max(held for _, _, held in seen) <= 4  # the one before, this one, the next begun, the odd element
+    assert [child.tag for child in root.find("Sources")] == ["Odd", "Wrapper"]  # what was not handed over stays
+    assert root.find("Sets/Set").get("name") == "z"
+
+
+def test_a_project_that_puts_the_codebook_after_its_sources_reads_as_one_in_order() -> None:
+    sources = (f'<TextSource guid="{SOURCE}" name="s"><PlainTextContent>Hello world</PlainTextContent>'
+               f"{selection(6, 11)}</TextSource>")
+    in_order = project(sources)
+    head, rest = in_order.split("<Users>", 1)
+    preamble, after = rest.split("<Sources>", 1)
+    out_of_order = f"{head}<Sources>{after.replace('</Project>', '')}<Users>{preamble}</Project>"
+    assert out_of_order.index("<CodeBook>") > out_of_order.index("</Sources>")
+    results = [read_qdpx(qdpx(qde), "x.qdpx") for qde in (in_order, out_of_order)]
+    assert texts(results[1][0]) == ["world"] and results[1][0].segments[0].coder == "Ann"
+    assert results[0][0] == results[1][0] and results[0][1].as_dict() == results[1][1].as_dict()
+
+
+def test_a_prefixed_namespace_is_read_from_the_whole_tree() -> None:
+    plain = project(f'<TextSource guid="{SOURCE}" name="s"><PlainTextContent>Hello world</PlainTextContent>'
+                    f"{selection(6, 11)}</TextSource>")
+    prefixed = re.sub(r"<(/?)(?=[A-Z])", r"<\1q:", plain).replace('xmlns="', 'xmlns:q="')
+    assert "<q:Project xmlns:q=" in prefixed and "<q:CodeRef " in prefixed
+    bundle, _ = read_qdpx(qdpx(prefixed), "x.qdpx")
+    assert texts(bundle) == ["world"] and bundle.segments[0].coder == "Ann"
+
+
+def test_an_unreadable_text_that_no_source_needs_does_not_stop_the_import() -> None:
+    sources = (f'<TextSource guid="{SOURCE}" name="a" plainTextPath="internal://{SOURCE}.txt">'
+               f"{selection(0, 5)}</TextSource>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", project(sources).encode("utf-8"))
+        archive.writestr(f"sources/{SOURCE}.txt", b"Hello world")
+        archive.writestr("sources/unused.txt", b"Never read, " * 200)
+    data = bytearray(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("sources/unused.txt")
+    body = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[body + info.compress_size // 2] ^= 0xFF
+    bundle, _ = read_qdpx(bytes(data), "x.qdpx")
+    assert texts(bundle) == ["Hello"]

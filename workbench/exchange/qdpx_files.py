@@ -10,7 +10,7 @@ import re
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
@@ -23,14 +23,24 @@ _AHEAD = 4  # chunks unpacked ahead of the parser
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)  # a member unreadable
 
 
-def parse_xml(data: bytes | BinaryIO, source: str) -> Any:
+SourceHandler = Callable[[Any, Any], None]  # (the project root, one child of its <Sources>)
+_SOURCE_TAGS = ("TextSource", "PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+
+def parse_xml(data: bytes | BinaryIO, source: str, on_source: SourceHandler | None = None) -> Any:
     """Parse XML safely (no DTDs, no entities, no network) and drop namespaces: tags become local names. ``data``
     is the bytes or a stream of them (a zip member is parsed as it is unpacked, in another thread while the
-    parser works: it is never held whole)."""
+    parser works: it is never held whole). With ``on_source``, each source of a ``Project`` (a child of its
+    first ``<Sources>``) is handed to it as soon as it is parsed, and then dropped from the tree: a large project
+    is never held whole (its tree is five times its text), and each source is read while it is fresh in the
+    processor's caches. Sources are handed over only when the tags need no renaming (no prefixed namespace)."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-                             remove_comments=True, remove_pis=True)
+    options = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_comments=True,
+                   remove_pis=True)
+    parser = etree.XMLPullParser(events=("end",), tag=_SOURCE_TAGS, **options) if on_source \
+        else etree.XMLParser(**options)
+    hand_over = _SourceHandOver(on_source) if on_source else None
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
         head = stream.read(_HEAD)
@@ -42,6 +52,8 @@ def parse_xml(data: bytes | BinaryIO, source: str) -> Any:
         chunks = _chunks(stream, isinstance(data, bytes))
         try:
             for chunk in chunks:
+                if hand_over:
+                    hand_over(parser.read_events())  # what the last piece completed
                 parser.feed(chunk)
         finally:
             chunks.close()  # on a parse error too: the unpacking thread stops before the member is closed
@@ -50,11 +62,48 @@ def parse_xml(data: bytes | BinaryIO, source: str) -> Any:
         raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
     except _DAMAGED as exc:
         raise WorkbenchError(f"{source} is damaged in the archive ({exc})") from None
+    if hand_over:
+        hand_over(parser.read_events())
+        hand_over.finish()
     if root.tag.startswith("{"):  # a prefixed namespace (or an unusual declaration): local names throughout
         for element in root.iter():
             if isinstance(element.tag, str) and element.tag[0] == "{":
                 element.tag = element.tag.rsplit("}", 1)[1]
     return root
+
+
+class _SourceHandOver:
+    """Hands each parsed source of ``/Project/Sources`` to a handler, then takes it out of the tree (the one
+    before it, that is: the parser may still be adding white space after the element it has just closed)."""
+
+    def __init__(self, handler: SourceHandler) -> None:
+        self.handler = handler
+        self.root: Any = None
+        self.sources: Any = None  # the project's first <Sources>, held so that it stays the same object
+        self.previous: Any = None
+
+    def __call__(self, events: Iterator[tuple[str, Any]]) -> None:
+        for _, element in events:
+            parent = element.getparent()
+            if self.sources is None:
+                root = parent.getparent() if parent is not None else None
+                if root is None or root.tag != "Project" or parent.tag != "Sources" \
+                        or root.find("Sources") is not parent:
+                    continue
+                self.root, self.sources = root, parent
+            elif parent is not self.sources:
+                continue
+            self.handler(self.root, element)
+            self.drop_previous()
+            self.previous = element
+
+    def drop_previous(self) -> None:
+        if self.previous is not None:
+            self.sources.remove(self.previous)
+            self.previous = None
+
+    def finish(self) -> None:
+        self.drop_previous()
 
 
 def _chunks(stream: BinaryIO, in_memory: bool) -> Iterator[bytes]:
@@ -108,6 +157,20 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         raise WorkbenchError(f"{info.filename} is damaged in the archive ({exc})") from None
 
 
+def read_texts_ahead(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
+    """Every ``.txt`` member's bytes by file name (plain texts of sources and notes), read before the project file
+    so that they are not read while it unpacks in another thread (each read waited for that thread's turn: a
+    second in all, measured). A member that cannot be read is left out: it is refused only if a source needs it."""
+    texts = {}
+    for name, info in members.items():
+        if name.endswith(".txt"):
+            try:
+                texts[info.filename] = read_member(archive, info)
+            except WorkbenchError:
+                continue
+    return texts
+
+
 def check_member(info: zipfile.ZipInfo) -> None:
     """Refuse a member that unpacks to more than :data:`MAX_MEMBER` (a zip bomb or a mistaken file)."""
     if info.file_size > MAX_MEMBER:
@@ -128,7 +191,8 @@ def decode_source(data: bytes) -> str:
         return decode_text(data, "source")[0]
 
 
-def open_qdpx(data: bytes, source: str) -> tuple[Any, zipfile.ZipFile]:
+def open_qdpx(data: bytes, source: str) -> tuple[zipfile.ZipFile, zipfile.ZipInfo]:
+    """The archive and its project file (``project.qde``, or ATLAS.ti's ``<name>.qde``)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
@@ -139,15 +203,21 @@ def open_qdpx(data: bytes, source: str) -> tuple[Any, zipfile.ZipFile]:
     if qde is None:
         raise WorkbenchError(f"{source} holds no project.qde (nor any other .qde file)")
     check_member(qde)
+    return archive, qde
+
+
+def parse_project(archive: zipfile.ZipFile, qde: zipfile.ZipInfo, source: str,
+                  on_source: SourceHandler | None = None) -> Any:
+    """The project file's root (see :func:`parse_xml` for ``on_source``); refused unless it is a ``Project``."""
     try:
         member = archive.open(qde)
     except _DAMAGED as exc:
         raise WorkbenchError(f"{source}: {qde.filename} is damaged in the archive ({exc})") from None
     with member:
-        root = parse_xml(member, f"{source}: {qde.filename}")
+        root = parse_xml(member, f"{source}: {qde.filename}", on_source)
     if root.tag != "Project":
         raise WorkbenchError(f"{source}: {qde.filename} is not a REFI-QDA project (root element {root.tag!r})")
-    return root, archive
+    return root
 
 
 def internal_member(path: str, members: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | None:

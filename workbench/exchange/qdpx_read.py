@@ -18,8 +18,9 @@ from typing import Any
 from ..errors import WorkbenchError
 from .model import Bundle, ExCase, ExCode, ExDocument, ExMemo, ExSegment, Report, derived_guid, is_guid, \
     normalise_guid, parse_guid
-from .qdpx_unknown import look_selection, unknown_elements
-from .qdpx_files import decode_source, internal_member, open_qdpx, parse_xml, read_member, zip_members
+from .qdpx_unknown import look_selection, unknown_elements, unknown_in_source
+from .qdpx_files import decode_source, internal_member, open_qdpx, parse_project, parse_xml, read_member, \
+    read_texts_ahead, zip_members
 from .positions import STANDARD, SourceText, choose, map_span
 from .qdpx_selections import read_selection, selection_span
 from .qdpx_sets import NO_CODE_SETS, pdf_text_source, read_sets
@@ -46,6 +47,7 @@ class Reader:
         self.units: dict[str, dict[str, Any]] = {}  # the workbench's own units file, by source GUID
         self._user_names: dict[str | None, str] = {}  # user() by value, once ``users`` is read
         self.unknown: dict[str, int] = defaultdict(int)  # elements REFI-QDA does not define, by tag
+        self.texts: dict[str, bytes] = {}  # plain-text members read ahead, by name
 
     def guid(self, value: str | None, kind: str) -> str:
         """A GUID in our form; a malformed one is replaced by a derived GUID (reported)."""
@@ -114,13 +116,23 @@ def split_description(description: str, code: ExCode) -> None:
         setattr(code, key, "\n\n".join(parts).strip())
 
 
+_BEFORE_SOURCES = {"Users", "CodeBook", "Variables", "Cases"}  # what reading a source needs, in the standard's order
+
+
 def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
-    """A QDPX archive → a bundle and the report of what was read, left out and converted."""
-    root, archive = open_qdpx(data, source)
+    """A QDPX archive → a bundle and the report of what was read, left out and converted. The sources are read
+    while the project file is parsed; a file that puts what they need after them is read again from its whole
+    tree."""
+    archive, qde = open_qdpx(data, source)
+    return _read_project(archive, qde, source, streaming=True) or _read_project(archive, qde, source,
+                                                                                 streaming=False)
+
+
+def _read_project(archive: zipfile.ZipFile, qde: zipfile.ZipInfo, source: str,
+                  streaming: bool) -> tuple[Bundle, Report] | None:
     report = Report("import", source)
     reader = Reader(report)
     reader.members = zip_members(archive)
-    reader.ours = (root.get("origin") or "").startswith(ORIGIN_NAME)
     units = reader.members.get(UNITS_FILE)
     if units is not None:
         try:
@@ -128,16 +140,42 @@ def read_qdpx(data: bytes, source: str) -> tuple[Bundle, Report]:
             reader.units = {normalise_guid(k): v for k, v in loaded.items() if is_guid(k) and isinstance(v, dict)}
         except (ValueError, AttributeError):
             report.convert(f"{UNITS_FILE} unreadable: turns and sentences found again")
-    bundle = Bundle(name=root.get("name") or "")
-    unknown_elements(root, reader.unknown)  # the text selections' are counted while they are read
-    for user in root.findall("Users/User"):
-        reader.users[reader.guid(user.get("guid"), "user")] = (user.get("name") or user.get("id") or "").strip()
+    if streaming:  # read before the project file, which then unpacks in another thread (less back and forth)
+        reader.texts = read_texts_ahead(archive, reader.members)
+    bundle = Bundle()
     notes_target: dict[str, tuple[str, str | None]] = {}
-    codebook = root.find("CodeBook/Codes")
-    if codebook is not None:
-        reader.codes(codebook, None, bundle.codes, notes_target)
-    _read_cases(root, reader, bundle)
-    _read_sources(root, archive, reader, bundle, notes_target)
+    codes: set[str] = set()
+    streamed: list[str] = []
+
+    def before_sources(root: Any) -> None:
+        bundle.name = root.get("name") or ""
+        reader.ours = (root.get("origin") or "").startswith(ORIGIN_NAME)
+        for user in root.findall("Users/User"):
+            reader.users[reader.guid(user.get("guid"), "user")] = (user.get("name") or user.get("id") or "").strip()
+        codebook = root.find("CodeBook/Codes")
+        if codebook is not None:
+            reader.codes(codebook, None, bundle.codes, notes_target)
+        codes.update(c.guid for c in bundle.codes)
+        _read_cases(root, reader, bundle)
+
+    def on_source(root: Any, element: Any) -> None:
+        if not streamed:
+            before_sources(root)
+        streamed.append(element.tag)
+        unknown_in_source(element, reader.unknown)  # its selections' are counted while they are read
+        _read_source(element, archive, reader, bundle, notes_target, codes)
+
+    root = parse_project(archive, qde, source, on_source if streaming else None)
+    if streamed:
+        tags = [part.tag for part in root]
+        if any(tag in _BEFORE_SOURCES for tag in tags[tags.index("Sources") + 1:]):
+            return None
+    else:
+        before_sources(root)
+    unknown_elements(root, reader.unknown)  # what was not read above (everything, when not streaming)
+    sources = root.find("Sources")
+    for element in sources if sources is not None else ():
+        _read_source(element, archive, reader, bundle, notes_target, codes)
     _read_notes(root, archive, reader, bundle, notes_target)
     read_sets(root, reader, bundle)
     for tag, what in (("Links/Link", "links"), ("Graphs/Graph", "graphs")):
@@ -192,7 +230,8 @@ def _source_text(element: Any, archive: zipfile.ZipFile, reader: Reader, name: s
         if info is None:
             reader.report.convert(f"{name}: plain text {path} is not in the archive")
         else:
-            raw = decode_source(read_member(archive, info))
+            data = reader.texts.pop(info.filename, None)
+            raw = decode_source(data if data is not None else read_member(archive, info))
             if raw.strip("\ufeff \r\n\t"):
                 return raw
     rich = element.get("richTextPath") or ""
@@ -205,92 +244,88 @@ def _source_text(element: Any, archive: zipfile.ZipFile, reader: Reader, name: s
     return None
 
 
-def _read_sources(root: Any, archive: zipfile.ZipFile, reader: Reader, bundle: Bundle,
-                  notes_target: dict[str, tuple[str, str | None]]) -> None:
+def _read_source(element: Any, archive: zipfile.ZipFile, reader: Reader, bundle: Bundle,
+                 notes_target: dict[str, tuple[str, str | None]], codes: set[str]) -> None:
+    """One child of ``<Sources>``: a text source becomes a document with its segments; others are counted."""
     report = reader.report
-    variables = reader.variables
-    sources = root.find("Sources")
-    if sources is None:
+    if element.tag == "PDFSource":
+        element = pdf_text_source(element, reader)  # its text version as a TextSource, or None
+        if element is None:
+            return
+    if element.tag in _MEDIA:
+        selections = sum(1 for child in element if child.tag.endswith("Selection"))
+        report.skip(_MEDIA[element.tag], "the workbench codes text only")
+        if selections:
+            report.skip(f"selections in {_MEDIA[element.tag]}", "their source is not imported", selections)
         return
-    codes = {c.guid for c in bundle.codes}
-    for element in sources:
-        if element.tag == "PDFSource":
-            element = pdf_text_source(element, reader)  # its text version as a TextSource, or None
-            if element is None:
-                continue
-        if element.tag in _MEDIA:
-            selections = sum(1 for child in element if child.tag.endswith("Selection"))
-            report.skip(_MEDIA[element.tag], "the workbench codes text only")
-            if selections:
-                report.skip(f"selections in {_MEDIA[element.tag]}", "their source is not imported", selections)
-            continue
-        if element.tag != "TextSource":
-            continue
-        guid = reader.guid(element.get("guid"), "source")
-        name = (element.get("name") or "").strip() or guid
-        raw = _source_text(element, archive, reader, name)
-        selections = element.findall("PlainTextSelection")
-        if raw is None:
-            report.skip("text sources", "no text found (no plain text inline, in the archive or as .docx)")
-            if selections:
-                report.skip("selections", "their source has no text", len(selections))
-            for selection in selections:
-                look_selection(selection, reader.unknown)
-            continue
-        text = SourceText(raw)
-        if not text.text.strip():
-            report.skip("text sources", "the text is empty")
-            for selection in selections:
-                look_selection(selection, reader.unknown)
-            continue
-        document = ExDocument(guid, name, text.text, created=element.get("creationDateTime") or "")
-        if guid in reader.units:
-            document.units = reader.units[guid]
-            document.metadata = dict(document.units.get("metadata") or {})
-        bundle.documents.append(document)
-        for ref in element.findall("NoteRef"):
-            notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("document", guid))
-        values = {}
-        for value in element.findall("VariableValue"):
-            ref = value.find("VariableRef")
-            key = reader.guid(ref.get("targetGUID") if ref is not None else "", "variable")
-            if key in variables:
-                values[variables[key][0]] = _value(value)
-        if values:
-            bundle.cases.append(ExCase(derived_guid("source-case", guid), name, values, [guid]))
-            report.convert("variables given on sources kept as one case per source, named after it")
-        spans = [selection_span(s) for s in selections]
-        reading = choose(text, spans) if spans and not reader.ours else None
-        convention = reading.convention if reading else STANDARD
-        if reading:
-            report.positions.append({"source": name, "convention": text.describe(convention),
-                                     "on_boundaries": reading.score, "ends": reading.ends,
-                                     "alternatives": reading.alternatives})
-        elif spans:
-            report.positions.append({"source": name, "convention": "code points (written by the workbench)",
-                                     "on_boundaries": 0, "ends": 0})
-        source_user = reader.user(element.get("creatingUser"))
-        identity = text.identity and convention == STANDARD
-        length = len(text.text)
-        for selection, (start, end) in zip(selections, spans):
-            if identity:  # the common case, as map_span would do it
-                span = (start, end) if 0 <= start < end <= length else None
-            else:
-                span = map_span(text, convention, start, end)
-            if span is None:
-                report.skip("selections", "outside the text or empty")
-                look_selection(selection, reader.unknown)
-                continue
-            read_selection(selection, span, guid, source_user, codes, reader, bundle, notes_target)
-        whole = element.findall("Coding")
-        for coding in whole:
-            code_ref = coding.find("CodeRef")
-            code = reader.guid(code_ref.get("targetGUID") if code_ref is not None else "", "code")
-            if code in codes:
-                bundle.segments.append(ExSegment(reader.guid(coding.get("guid"), "coding"), guid, 0,
-                                                 len(text.text), code,
-                                                 reader.user(coding.get("creatingUser")) or "unknown coder"))
-                report.convert("codings of a whole source imported as a segment over its whole text")
+    if element.tag != "TextSource":
+        return
+    variables = reader.variables
+    guid = reader.guid(element.get("guid"), "source")
+    name = (element.get("name") or "").strip() or guid
+    raw = _source_text(element, archive, reader, name)
+    selections = element.findall("PlainTextSelection")
+    if raw is None:
+        report.skip("text sources", "no text found (no plain text inline, in the archive or as .docx)")
+        if selections:
+            report.skip("selections", "their source has no text", len(selections))
+        for selection in selections:
+            look_selection(selection, reader.unknown)
+        return
+    text = SourceText(raw)
+    if not text.text.strip():
+        report.skip("text sources", "the text is empty")
+        for selection in selections:
+            look_selection(selection, reader.unknown)
+        return
+    document = ExDocument(guid, name, text.text, created=element.get("creationDateTime") or "")
+    if guid in reader.units:
+        document.units = reader.units[guid]
+        document.metadata = dict(document.units.get("metadata") or {})
+    bundle.documents.append(document)
+    for ref in element.findall("NoteRef"):
+        notes_target.setdefault(reader.guid(ref.get("targetGUID"), "note"), ("document", guid))
+    values = {}
+    for value in element.findall("VariableValue"):
+        ref = value.find("VariableRef")
+        key = reader.guid(ref.get("targetGUID") if ref is not None else "", "variable")
+        if key in variables:
+            values[variables[key][0]] = _value(value)
+    if values:
+        bundle.cases.append(ExCase(derived_guid("source-case", guid), name, values, [guid]))
+        report.convert("variables given on sources kept as one case per source, named after it")
+    spans = [selection_span(s) for s in selections]
+    reading = choose(text, spans) if spans and not reader.ours else None
+    convention = reading.convention if reading else STANDARD
+    if reading:
+        report.positions.append({"source": name, "convention": text.describe(convention),
+                                 "on_boundaries": reading.score, "ends": reading.ends,
+                                 "alternatives": reading.alternatives})
+    elif spans:
+        report.positions.append({"source": name, "convention": "code points (written by the workbench)",
+                                 "on_boundaries": 0, "ends": 0})
+    source_user = reader.user(element.get("creatingUser"))
+    identity = text.identity and convention == STANDARD
+    length = len(text.text)
+    for selection, (start, end) in zip(selections, spans):
+        if identity:  # the common case, as map_span would do it
+            span = (start, end) if 0 <= start < end <= length else None
+        else:
+            span = map_span(text, convention, start, end)
+        if span is None:
+            report.skip("selections", "outside the text or empty")
+            look_selection(selection, reader.unknown)
+            return
+        read_selection(selection, span, guid, source_user, codes, reader, bundle, notes_target)
+    whole = element.findall("Coding")
+    for coding in whole:
+        code_ref = coding.find("CodeRef")
+        code = reader.guid(code_ref.get("targetGUID") if code_ref is not None else "", "code")
+        if code in codes:
+            bundle.segments.append(ExSegment(reader.guid(coding.get("guid"), "coding"), guid, 0,
+                                             len(text.text), code,
+                                             reader.user(coding.get("creatingUser")) or "unknown coder"))
+            report.convert("codings of a whole source imported as a segment over its whole text")
 
 
 def _read_notes(root: Any, archive: zipfile.ZipFile, reader: Reader, bundle: Bundle,

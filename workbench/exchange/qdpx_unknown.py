@@ -35,11 +35,16 @@ def unknown_elements(root: Any, unknown: dict[str, int]) -> None:
             continue
         look([part], unknown)
         for source in part:
-            look([source], unknown)
-            text_source = source.tag == "TextSource"
-            for child in source:
-                if child.tag == "PlainTextSelection":
-                    if not text_source:
-                        look_selection(child, unknown)
-                else:
-                    look(child.iter(), unknown)
+            unknown_in_source(source, unknown)
+
+
+def unknown_in_source(source: Any, unknown: dict[str, int]) -> None:
+    """:func:`unknown_elements` for one child of ``<Sources>`` (one read before the tree is whole)."""
+    look([source], unknown)
+    text_source = source.tag == "TextSource"
+    for child in source:
+        if child.tag == "PlainTextSelection":
+            if not text_source:
+                look_selection(child, unknown)
+        else:
+            look(child.iter(), unknown)
