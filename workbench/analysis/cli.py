@@ -6,24 +6,27 @@ import argparse
 from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbenchError
-from ..exchange.segments_table import rows_to_csv
 from ..escaping import terminal_text
-from ..filters import parse_where
 from ..safe_files import check_output, write_export
 from ..output import out, print_json, table
-from .cooccurrence import PASSAGE_COLUMNS, UNITS, cooccurrence, meetings, passage_rows
-from .bins import parse_edges
-from .data import Scope, load
-from .frequencies import MEASURES, attribute_matrix, frequencies
-from .report import heatmap_svg, theme_report_html, theme_report_markdown
+from . import MEASURES, UNITS
+
+if TYPE_CHECKING:
+    from .data import Scope
+
+# The analysis modules (numpy, the store) are loaded by the commands that use them: every other command starts
+# without them.
 
 FORMATS = ("table", "csv", "json")
 
 
 def _scope(args: argparse.Namespace) -> Scope:
+    from ..filters import parse_where
+    from .data import Scope
+
     return Scope.of(coders=args.coder or (), documents=args.document or (), where=parse_where(args.where or ()),
                     codes=args.code or (), rollup_level=args.rollup, roll_into=args.roll or (),
                     groups=args.group or ())
@@ -34,7 +37,10 @@ def _number(value: float | None) -> str:
 
 
 def cmd_cooccurrence(args: argparse.Namespace) -> None:
+    from ..exchange.segments_table import rows_to_csv
     from ..store import open_project
+    from .cooccurrence import cooccurrence
+    from .report import heatmap_svg
 
     with open_project(args.project) as project:
         result = cooccurrence(project, args.unit, args.distance, _scope(args))
@@ -59,7 +65,10 @@ def cmd_cooccurrence(args: argparse.Namespace) -> None:
 
 
 def cmd_passages(args: argparse.Namespace) -> None:
+    from ..exchange.segments_table import rows_to_csv
     from ..store import open_project
+    from .cooccurrence import PASSAGE_COLUMNS, cooccurrence, meetings, passage_rows
+    from .data import load
 
     with open_project(args.project) as project:
         scope = _scope(args)
@@ -86,7 +95,9 @@ def cmd_passages(args: argparse.Namespace) -> None:
 
 
 def cmd_frequencies(args: argparse.Namespace) -> None:
+    from ..exchange.segments_table import rows_to_csv
     from ..store import open_project
+    from .frequencies import frequencies
 
     with open_project(args.project) as project:
         rows = [f.as_dict() for f in frequencies(project, _scope(args), by_coder=not args.no_coders)]
@@ -100,7 +111,10 @@ def cmd_frequencies(args: argparse.Namespace) -> None:
 
 
 def cmd_matrix(args: argparse.Namespace) -> None:
+    from ..exchange.segments_table import rows_to_csv
     from ..store import open_project
+    from .bins import parse_edges
+    from .frequencies import attribute_matrix
 
     with open_project(args.project) as project:
         edges = None
@@ -126,9 +140,9 @@ def cmd_matrix(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from ..store import open_project
-
     from ..exchange.cli import report_docx
+    from ..store import open_project
+    from .report import theme_report_html, theme_report_markdown
 
     path = Path(args.file)
     if report_docx(args, _scope(args)):

@@ -30,10 +30,10 @@ from ..context import TurnIndex
 from ..errors import WorkbenchError
 from ..models import Span
 from ..store import Project
+from . import UNITS
 from .data import AnalysisData, Item, Scope, load
 from .sweep import PairCounter, distinct, pair_indexes, partner_ranges, unit_hits
 
-UNITS = ("overlap", "near", "sentence", "turn", "paragraph", "document")
 PAIR_UNITS = ("overlap", "near")
 IMBALANCE = 5.0
 UNIT_WORDS = {"sentence": ("sentence", "sentences"), "turn": ("speaker turn", "speaker turns"),

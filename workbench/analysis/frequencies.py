@@ -12,11 +12,11 @@ import numpy as np
 
 from ..errors import WorkbenchError
 from ..store import Project
+from . import MEASURES
 from .bins import BINNABLE, bin_index, bin_labels
 from .data import AnalysisData, Scope, load
 from .sweep import distinct, partner_ranges
 
-MEASURES = ("segments", "documents", "cases")
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ time), counted and paged in SQL. What exports, ``segments --json`` and the Retri
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ..models import Segment, Turn
 from .base import StoreBase, chunks, in_filters
 from .halves import read_halves, split_document
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _ORDER = " ORDER BY d.position, d.id, s.start, s.end, c.name, k.name, s.id"
 _FETCH = 5_000
@@ -127,6 +128,8 @@ class StreamsMixin(StoreBase):
                                                         [*params, split]),
                                  (_COLUMNS.format(f"{where}{more}document_id >= ?"), [*params, split]))
             if halves is not None:
+                import numpy as np
+
                 return tuple(np.concatenate(pair) for pair in zip(*map(_columns, halves)))
         return _columns(self.conn.execute(_COLUMNS.format(where), params).fetchone())
 
@@ -152,7 +155,10 @@ _COLUMNS = ("SELECT group_concat(document_id), group_concat(start), group_concat
 
 
 def _columns(row: Sequence[str | None] | None) -> tuple[np.ndarray, ...]:
-    """The six comma-joined columns of :data:`_COLUMNS` as int64 arrays (empty when no row matched)."""
+    """The six comma-joined columns of :data:`_COLUMNS` as int64 arrays (empty when no row matched). numpy is
+    loaded here, when first needed: commands that make or change a project do not load it (0.1 s each)."""
+    import numpy as np
+
     if row is None or row[0] is None:
         return tuple(np.zeros(0, dtype=np.int64) for _ in range(6))
     return tuple(np.fromstring(text, dtype=np.int64, sep=",") for text in row)
