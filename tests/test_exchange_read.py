@@ -433,3 +433,83 @@ def test_an_unreadable_text_that_no_source_needs_does_not_stop_the_import() -> N
     data[body + info.compress_size // 2] ^= 0xFF
     bundle, _ = read_qdpx(bytes(data), "x.qdpx")
     assert texts(bundle) == ["Hello"]
+
+
+def test_a_selection_outside_the_text_leaves_the_other_codings_of_its_source() -> None:
+    odd_one = selection(6, 11, guid="22222222-2222-3333-4444-555555555555").replace("</Coding>", "</Coding><Foo/>")
+    sources = (f'<TextSource guid="{SOURCE}" name="s"><PlainTextContent>Hello world</PlainTextContent>'
+               f'{selection(50, 60)}{odd_one}<Coding guid="33333333-2222-3333-4444-555555555555">'
+               f'<CodeRef targetGUID="{CODE}"/></Coding></TextSource>')
+    bundle, report = read_qdpx(qdpx(project(sources)), "x.qdpx")
+    assert sorted((s.start, s.end) for s in bundle.segments) == [(0, 11), (6, 11)]
+    notes = report.as_dict()
+    assert {"what": "<Foo> elements", "count": 1, "why": "not part of REFI-QDA 1.5"} in notes["not_imported"]
+    assert any(e["what"] == "selections" and e["count"] == 1 for e in notes["not_imported"])
+
+
+def test_a_project_element_inside_the_file_is_not_taken_for_the_project() -> None:
+    def source(name: str, guid: str) -> str:
+        return (f'<TextSource guid="{guid}" name="{name}"><PlainTextContent>Hello world</PlainTextContent>'
+                f"{selection(6, 11, guid=guid)}</TextSource>")
+
+    nested = source("inner", "aaaaaaaa-2222-3333-4444-555555555555")
+    inner = f"<Foo><Project><Sources>{nested}</Sources></Project></Foo>"
+    qde = project(source("outer", SOURCE)).replace("<Sources>", inner + "<Sources>")
+    bundle, _ = read_qdpx(qdpx(qde), "x.qdpx")
+    assert [d.name for d in bundle.documents] == ["outer"]
+    only_inner = project("").replace("<Sources></Sources>", inner)
+    bundle, _ = read_qdpx(qdpx(only_inner), "x.qdpx")
+    assert bundle.documents == [] and [c.name for c in bundle.codes] == ["trust"]
+
+
+def test_an_error_of_the_source_handler_comes_out_as_it_is_and_stops_the_unpacking() -> None:
+    from workbench.exchange.qdpx_files import parse_xml
+
+    filler = "woord " * 250_000
+    sources = "".join(f'<TextSource guid="{n:08d}-2222-3333-4444-555555555555" name="s{n}"><PlainTextContent>'
+                      f"{filler}</PlainTextContent></TextSource>" for n in range(4))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", project(sources).encode("utf-8"))
+    calls = []
+
+    def handle(root, element) -> None:
+        calls.append(element.get("name"))
+        raise RuntimeError("the handler's own")
+
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive, archive.open("project.qde") as member:
+        with pytest.raises(RuntimeError, match="the handler's own"):
+            parse_xml(member, "x.qdpx: project.qde", handle)
+    assert calls == ["s0"] and not _unpacking_threads()
+
+
+def test_plain_texts_read_ahead_stay_within_their_budget(monkeypatch) -> None:
+    from workbench.exchange import qdpx_files
+
+    sources = "".join(f'<TextSource guid="{n:08d}-2222-3333-4444-555555555555" name="s{n}" '
+                      f'plainTextPath="internal://{n}.txt">'
+                      f'{selection(0, 5, guid=f"{n:08d}-2222-3333-4444-5555555555aa")}</TextSource>' for n in range(3))
+    files = {f"sources/{n}.txt": f"Hello {n} ".encode() * 100 for n in range(3)}  # 800 bytes each
+    files["sources/unused.txt"] = b"x" * 5000
+    data = qdpx(project(sources), files)
+    monkeypatch.setattr(qdpx_files, "TEXTS_AHEAD", 2000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        ahead = qdpx_files.read_texts_ahead(archive, qdpx_files.zip_members(archive))
+    assert sorted(ahead) == ["sources/0.txt", "sources/1.txt"]  # 1,600 bytes; the third would pass 2,000
+    bundle, _ = read_qdpx(data, "x.qdpx")
+    assert texts(bundle) == ["Hello"] * 3 and [d.text[:7] for d in bundle.documents] == ["Hello 0", "Hello 1",
+                                                                                          "Hello 2"]
+
+
+@pytest.mark.parametrize("depth, refused", [(101, False), (102, True), (1500, True)])
+def test_a_codebook_nested_more_than_a_hundred_levels_deep_is_refused_in_one_line(depth: int, refused: bool) -> None:
+    codes = "".join(f'<Code guid="{n:08d}-2222-3333-4444-555555555555" name="c{n}" isCodable="true">'
+                    for n in range(depth)) + "</Code>" * depth
+    bundle, report = read_qdpx(qdpx(project("", codes=codes)), "deep.qdpx")
+    assert [c.parent for c in bundle.codes[:2]] == [None, bundle.codes[0].guid] and len(bundle.codes) == depth
+    if not refused:
+        tidy(bundle, report)
+        return
+    with pytest.raises(WorkbenchError, match="more than 100 levels deep") as caught:
+        tidy(bundle, report)
+    assert "\n" not in str(caught.value)

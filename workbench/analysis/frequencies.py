@@ -18,7 +18,6 @@ from .data import AnalysisData, Scope, load
 from .sweep import distinct, partner_ranges
 
 
-
 @dataclass(frozen=True)
 class Frequency:
     """How much one code (for one coder, or all coders when ``coder`` is None) is used."""

@@ -11,6 +11,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
@@ -20,6 +21,7 @@ _DEFAULT_NS = re.compile(rb"""\sxmlns\s*=\s*["']urn:QDA-XML:[^"']*["']""")
 MAX_MEMBER = 512 * 1024 * 1024  # refuse zip members that unpack to more than this
 _HEAD, _CHUNK = 1 << 16, 1 << 20  # fed to the XML parser: a first piece (its namespace dropped), then 1 MB at a time
 _AHEAD = 4  # chunks unpacked ahead of the parser
+TEXTS_AHEAD = 64 * 1024 * 1024  # plain texts read before the project file, in bytes unpacked
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)  # a member unreadable
 
 
@@ -42,26 +44,26 @@ def parse_xml(data: bytes | BinaryIO, source: str, on_source: SourceHandler | No
         else etree.XMLParser(**options)
     hand_over = _SourceHandOver(on_source) if on_source else None
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
-    try:
+    with _parse_errors(source):
         head = stream.read(_HEAD)
         found = _DEFAULT_NS.search(head, 0, 4096)  # the common case: drop the default namespace before parsing
         if found:
             head = head[:found.start()] + head[found.end():]
         if head:
             parser.feed(head)
-        chunks = _chunks(stream, isinstance(data, bytes))
-        try:
-            for chunk in chunks:
-                if hand_over:
-                    hand_over(parser.read_events())  # what the last piece completed
+    chunks = _chunks(stream, isinstance(data, bytes))
+    try:
+        while True:
+            if hand_over:  # what the last piece completed; the handler's own errors are not the file's
+                hand_over(parser.read_events())
+            with _parse_errors(source):
+                chunk = next(chunks, None)
+                if chunk is None:
+                    root = parser.close()
+                    break
                 parser.feed(chunk)
-        finally:
-            chunks.close()  # on a parse error too: the unpacking thread stops before the member is closed
-        root = parser.close()
-    except etree.XMLSyntaxError as exc:
-        raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
-    except _DAMAGED as exc:
-        raise WorkbenchError(f"{source} is damaged in the archive ({exc})") from None
+    finally:
+        chunks.close()  # on any error too: the unpacking thread stops before the member is closed
     if hand_over:
         hand_over(parser.read_events())
         hand_over.finish()
@@ -70,6 +72,19 @@ def parse_xml(data: bytes | BinaryIO, source: str, on_source: SourceHandler | No
             if isinstance(element.tag, str) and element.tag[0] == "{":
                 element.tag = element.tag.rsplit("}", 1)[1]
     return root
+
+
+@contextmanager
+def _parse_errors(source: str) -> Iterator[None]:
+    """The parser's and the archive's errors as one line about ``source``."""
+    from lxml import etree
+
+    try:
+        yield
+    except etree.XMLSyntaxError as exc:
+        raise WorkbenchError(f"{source} is not valid XML ({exc})") from None
+    except _DAMAGED as exc:
+        raise WorkbenchError(f"{source} is damaged in the archive ({exc})") from None
 
 
 class _SourceHandOver:
@@ -87,8 +102,8 @@ class _SourceHandOver:
             parent = element.getparent()
             if self.sources is None:
                 root = parent.getparent() if parent is not None else None
-                if root is None or root.tag != "Project" or parent.tag != "Sources" \
-                        or root.find("Sources") is not parent:
+                if root is None or root.tag != "Project" or root.getparent() is not None \
+                        or parent.tag != "Sources" or root.find("Sources") is not parent:
                     continue
                 self.root, self.sources = root, parent
             elif parent is not self.sources:
@@ -158,17 +173,19 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def read_texts_ahead(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
-    """Every ``.txt`` member's bytes by file name (plain texts of sources and notes), read before the project file
-    so that they are not read while it unpacks in another thread (each read then waits for that thread's turn:
-    0.3 s more for 1,000 sources and 4,000 notes, measured). A member that cannot be read is left out: it is
-    refused only if a source needs it."""
-    texts = {}
+    """``.txt`` members' bytes by file name (plain texts of sources and notes), read before the project file so
+    that they are not read while it unpacks in another thread (each read then waits for that thread's turn:
+    0.3 s more for 1,000 sources and 4,000 notes, measured). At most :data:`TEXTS_AHEAD` bytes unpacked in all
+    (the rest, and members that cannot be read, are read when a source needs them, which says what is wrong)."""
+    texts: dict[str, bytes] = {}
+    budget = TEXTS_AHEAD
     for name, info in members.items():
-        if name.endswith(".txt"):
+        if name.endswith(".txt") and info.file_size <= budget:
             try:
                 texts[info.filename] = read_member(archive, info)
             except WorkbenchError:
                 continue
+            budget -= info.file_size
     return texts
 
 

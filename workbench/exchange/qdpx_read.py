@@ -81,7 +81,11 @@ class Reader:
 
     def codes(self, parent_element: Any, parent: str | None, into: list[ExCode],
               notes: dict[str, tuple[str, str | None]]) -> None:
-        for element in parent_element.findall("Code"):
+        """The ``Code`` elements under ``parent_element``, each before its children, in the file's order (walked
+        without recursion: a codebook may nest deeper than Python's stack)."""
+        waiting = [(element, parent) for element in reversed(parent_element.findall("Code"))]
+        while waiting:
+            element, parent = waiting.pop()
             guid = self.guid(element.get("guid"), "code")
             description = element.findtext("Description") or ""
             code = ExCode(guid=guid, name=element.get("name") or "", parent=parent,
@@ -90,7 +94,7 @@ class Reader:
             into.append(code)
             for ref in element.findall("NoteRef"):
                 notes.setdefault(self.guid(ref.get("targetGUID"), "note"), ("code", guid))
-            self.codes(element, guid, into, notes)
+            waiting.extend((child, guid) for child in reversed(element.findall("Code")))
 
 
 def split_description(description: str, code: ExCode) -> None:
@@ -315,7 +319,7 @@ def _read_source(element: Any, archive: zipfile.ZipFile, reader: Reader, bundle:
         if span is None:
             report.skip("selections", "outside the text or empty")
             look_selection(selection, reader.unknown)
-            return
+            continue
         read_selection(selection, span, guid, source_user, codes, reader, bundle, notes_target)
     whole = element.findall("Coding")
     for coding in whole:

@@ -1,7 +1,8 @@
 """Making a bundle fit the workbench's rules before it is stored, every change counted in the report.
 
-- Code names: no ``/`` (it separates paths; replaced by ``∕``), not empty, at most 200 characters, unique among
-  siblings (a second ``x`` becomes ``x (2)``); an unknown parent makes a code top-level.
+- Codes: at most :data:`MAX_DEPTH` levels below the top (a deeper codebook is refused). Code names: no ``/`` (it
+  separates paths; replaced by ``∕``), not empty, at most 200 characters, unique among siblings (a second ``x``
+  becomes ``x (2)``); an unknown parent makes a code top-level.
 - Documents: a name, unique (``name (2)``); two sources with the same text become one document.
 - Segments: inside their document, with a known code; one coder's overlapping (or identical) selections of one
   code in one document are merged into one segment, as the coding page does, and counted.
@@ -15,9 +16,11 @@ import hashlib
 from collections import defaultdict
 from operator import attrgetter
 
+from ..errors import WorkbenchError
 from .model import Bundle, ExSegment, Report
 
 MAX_NAME = 200
+MAX_DEPTH = 100  # levels of codes below the top: real codebooks use a handful; deeper is a damaged file
 _SPAN = attrgetter("start", "end")
 
 
@@ -36,6 +39,7 @@ def tidy_codes(bundle: Bundle, report: Report) -> None:
     known = {c.guid for c in bundle.codes}
     seen: set[str] = set()
     siblings: dict[str | None, set[str]] = defaultdict(set)
+    depth: dict[str, int] = {}
     codes = []
     for code in bundle.codes:
         if code.guid in seen:
@@ -61,6 +65,10 @@ def tidy_codes(bundle: Bundle, report: Report) -> None:
         code.name = unique
         if not code.codable:
             report.convert("codes marked not codable imported as ordinary codes")
+        depth[code.guid] = depth.get(code.parent, -1) + 1 if code.parent is not None else 0
+        if depth[code.guid] > MAX_DEPTH:
+            raise WorkbenchError(f"{report.source}: its codebook nests codes more than {MAX_DEPTH} levels deep; "
+                                 "nothing was imported")
         codes.append(code)
     bundle.codes = codes
 
