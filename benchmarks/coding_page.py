@@ -111,11 +111,15 @@ window.__wbWatch = null;
 for (const type of ["mouseup", "click"]) {
   document.addEventListener(type, () => { window.__wbStarted = performance.now(); window.__wbDone = 0; }, true);
 }
-new MutationObserver(() => {
+new MutationObserver(() => {  // kept cheap (it runs inside the tasks it measures): the block is looked up once
   const watch = window.__wbWatch;
   if (!watch || window.__wbDone || !window.__wbStarted) return;
-  const block = watch.pending ? null : [...document.querySelectorAll('[data-testid="transcript"] > *')]
-    .find((b) => +b.dataset.start <= watch.offset && watch.offset < +b.dataset.end);
+  if (!watch.pending && !(watch.block && watch.block.isConnected)) {
+    const transcript = document.querySelector('[data-testid="transcript"]');
+    watch.block = transcript && [...transcript.children]
+      .find((b) => +b.dataset.start <= watch.offset && watch.offset < +b.dataset.end);
+  }
+  const block = watch.block;
   const found = watch.pending ? document.querySelector(".wb-pending")
     : block && [...block.querySelectorAll("[data-codes]")].some((p) =>
         +p.dataset.start <= watch.offset && watch.offset < +p.dataset.end
