@@ -14,7 +14,7 @@ from ..errors import WorkbenchError
 from ..models import NewSegment, ParsedDocument
 from . import actions
 from .base import StoreBase, audit_rows, in_filters, new_guid, normalise_name, now
-from .bulk import inserting_meanwhile
+from .bulk import indexing_meanwhile
 
 if TYPE_CHECKING:
     from ..exchange.model import ExCase, ExCode, ExDocument, ExGroup, ExMemo, ExSegment
@@ -104,7 +104,7 @@ class ExchangeMixin(StoreBase):
             rows.append((guid, row.document_id, row.start, row.end, row.code_id, coder_ids[names[seg.coder]],
                          seg.memo or "", seg.created or stamp, stamp))
         columns = ("guid", "document_id", "start", "end", "code_id", "coder_id", "memo", "created", "updated")
-        with inserting_meanwhile(self.conn, "segments", columns, rows):  # the audit records are made meanwhile
+        with indexing_meanwhile(self.conn, "segments", columns, rows):  # the audit records are made meanwhile
             by_document: dict[int, list[list[Any]]] = {}
             coder_names = {coder_id: name for name, coder_id in coder_ids.items()}
             for guid, document_id, start, end, code_id, coder_id, memo, created, _ in rows:
