@@ -202,10 +202,10 @@ def browser_figures(path: Path, run_log: Path, pieces: int = 500,
                 applying.append([since, page.evaluate(NOW)])
                 lines = [line.split("\t") for line in run_log.read_text().splitlines() if line.startswith("code")]
                 reruns.append(float(lines[0][1]))
-            longest_selecting = page.evaluate(LONGEST, selecting)
-            longest_applying = page.evaluate(LONGEST, applying)
-            per_round = [(round(page.evaluate(LONGEST, [s])), round(page.evaluate(LONGEST, [a])))
+            per_round = [(page.evaluate(LONGEST, [s]), page.evaluate(LONGEST, [a]))
                          for s, a in zip(selecting, applying)]
+            longest_selecting = max(s for s, _ in per_round)
+            longest_applying = max(a for _, a in per_round)
             longest = max(longest_selecting, longest_applying)
             longest_picking = page.evaluate(LONGEST, picking)
             longest_scrolling = page.evaluate(LONGEST, scrolling)
@@ -217,7 +217,8 @@ def browser_figures(path: Path, run_log: Path, pieces: int = 500,
           f"applying {longest_applying:.0f} ms; while scrolling a far place into "
           f"view {longest_scrolling:.0f} ms; while picking a code in Streamlit's multiselect (not the transcript's, "
           f"not counted) {longest_picking:.0f} ms; load {os.getloadavg()[0]:.1f})")
-    print(f"  (longest task of each round, selecting and applying, 0 when none reached 50 ms: {per_round})")
+    print(f"  (longest task of each round, selecting and applying, 0 when none reached 50 ms: "
+          f"{[(round(s), round(a)) for s, a in per_round]})")
     return (statistics.median(opens), statistics.median(mouseups) * 1000, statistics.median(applies) * 1000,
             statistics.median(reruns), longest)
 
